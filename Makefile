@@ -1,0 +1,31 @@
+# The two commands of the README. Both start by installing what is missing.
+#   make report   build (release), run every experiment (full profile), write report/index.html
+#   make test     build, swift test, quick run of every experiment, verify every claim
+SWIFT      ?= swift
+PROFILE    ?= full
+THREADS    ?= 2
+RELEASE    := .build/release/convnotes
+
+.PHONY: report test setup build quick verify clean bench
+
+setup:
+	@sh scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c release --product convnotes
+
+report: build
+	$(RELEASE) all --profile $(PROFILE) --threads $(THREADS)
+	$(RELEASE) report
+
+test: setup
+	$(SWIFT) build -c release --product convnotes
+	$(SWIFT) test
+	$(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
+	$(RELEASE) verify --results .build/quick-results --junit .build/quick-results/verify.xml
+
+bench: build
+	$(RELEASE) bench
+
+clean:
+	rm -rf .build report

@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+//
+// ConvNotes: an executable companion to the CS231n lectures on localization,
+// detection and visualizing ConvNets. Module layout and contracts: README.md
+// ("Where things live"). Imports point one way:
+//   C shims <- Tensor <- Detection <- Experiments -> Plot ; convnotes -> Report
+import PackageDescription
+
+let package = Package(
+  name: "ConvNotes",
+  products: [
+    .executable(name: "convnotes", targets: ["convnotes"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+  ],
+  targets: [
+    // MARK: - C libraries (system), the only places C is imported
+    .systemLibrary(
+      name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+      providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+    .systemLibrary(
+      name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CCmark", path: "Sources/CCmark", pkgConfig: "libcmark-gfm",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+
+    // MARK: - Library modules
+    .target(name: "Tensor", dependencies: ["CBLAS"]),
+    .target(name: "Detection", dependencies: ["Tensor"]),
+    .target(name: "Plot", dependencies: ["CPangoCairo"]),
+    .target(
+      name: "Report",
+      dependencies: ["CCmark", .product(name: "Mustache", package: "swift-mustache")],
+      resources: [.copy("Assets")]),
+    .target(name: "Experiments", dependencies: ["Tensor", "Detection", "Plot"]),
+
+    // MARK: - Command-line tool
+    .executableTarget(
+      name: "convnotes",
+      dependencies: [
+        "Experiments", "Report", "Detection",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
+    .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report"]),
+    .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),
+  ]
+)

@@ -1,0 +1,3 @@
+// pkg-config openblas adds -I/usr/include/x86_64-linux-gnu/openblas-pthread/,
+// so this is OpenBLAS's own cblas.h (it also declares openblas_set_num_threads).
+#include <cblas.h>

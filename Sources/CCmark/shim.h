@@ -1,0 +1,3 @@
+// cmark-gfm: the CommonMark reference parser with GitHub's table extension.
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>

@@ -1,0 +1,63 @@
+// The one place ConvNotes talks to BLAS (OpenBLAS through cblas).
+//
+// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are set by the environment on some
+// processors and read when libopenblas loads; this file only reads them, for
+// provenance. The thread count changes floating-point summation order, so
+// it is part of every run's provenance.
+import CBLAS
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+public enum BLAS {
+  /// Sets the number of threads OpenBLAS uses from now on.
+  public static func setThreads(_ count: Int) {
+    precondition(count >= 1, "BLAS.setThreads: thread count \(count) must be at least 1")
+    openblas_set_num_threads(Int32(count))
+  }
+
+  /// The number of threads OpenBLAS uses now.
+  public static var threads: Int { Int(openblas_get_num_threads()) }
+
+  /// The kernel OpenBLAS picked (e.g. "Haswell"), as it names it.
+  public static var coreName: String {
+    guard let name = openblas_get_corename() else { return "unknown" }
+    return String(cString: name)
+  }
+
+  /// OpenBLAS's build configuration string.
+  public static var configuration: String {
+    guard let config = openblas_get_config() else { return "unknown" }
+    return String(cString: config).trimmingCharacters(in: " ")
+  }
+
+  /// OPENBLAS_CORETYPE as the environment set it, or "" when unset.
+  public static var coreTypeEnvironment: String {
+    guard let value = getenv("OPENBLAS_CORETYPE") else { return "" }
+    return String(cString: value)
+  }
+
+  /// `c = alpha * op(a) * op(b) + beta * c`, row-major, on raw buffers.
+  /// `a` is (M, K) after `op`, `b` is (K, N) after `op`, `c` is (M, N).
+  @inlinable
+  public static func sgemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    cblas_sgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+extension String {
+  fileprivate func trimmingCharacters(in set: Character) -> String {
+    var s = Substring(self)
+    while s.first == set { s.removeFirst() }
+    while s.last == set { s.removeLast() }
+    return String(s)
+  }
+}

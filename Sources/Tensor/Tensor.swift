@@ -1,0 +1,50 @@
+// A dense, row-major Float32 tensor. Shapes are outermost-first, as in the
+// lecture notes: images are (N, C, H, W); fully-connected activations (N, D).
+
+/// A dense, row-major array of `Float` with a shape.
+public struct Tensor: Sendable, Equatable {
+  public private(set) var shape: [Int]
+  public var scalars: [Float]
+
+  public init(shape: [Int], scalars: [Float]) {
+    precondition(
+      scalars.count == shape.reduce(1, *),
+      "Tensor: \(scalars.count) scalars cannot fill shape \(shape)")
+    self.shape = shape
+    self.scalars = scalars
+  }
+
+  public init(zeros shape: [Int]) {
+    self.init(shape: shape, scalars: [Float](repeating: 0, count: shape.reduce(1, *)))
+  }
+
+  public var rank: Int { shape.count }
+  public var count: Int { scalars.count }
+
+  /// The same scalars viewed with another shape of the same size.
+  public func reshaped(_ newShape: [Int]) -> Tensor {
+    Tensor(shape: newShape, scalars: scalars)
+  }
+
+  /// `a · b` for `a: (M, K)` and `b: (K, N)`, by sgemm.
+  public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(
+      a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0],
+      "matmul: cannot multiply \(a.shape) by \(b.shape)")
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    var out = Tensor(zeros: [m, n])  // (M, N)
+    a.scalars.withUnsafeBufferPointer { pa in
+      b.scalars.withUnsafeBufferPointer { pb in
+        out.scalars.withUnsafeMutableBufferPointer { pc in
+          guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else {
+            return
+          }
+          BLAS.sgemm(
+            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: pa, lda: k,
+            b: pb, ldb: n, beta: 0, c: pc, ldc: n)
+        }
+      }
+    }
+    return out
+  }
+}
