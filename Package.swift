@@ -31,24 +31,26 @@ let package = Package(
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
     // MARK: - Library modules
+    .target(name: "FileSupport"),
     .target(name: "Tensor", dependencies: ["CBLAS"]),
     .target(name: "Detection", dependencies: ["Tensor"]),
     .target(name: "Plot", dependencies: ["CPangoCairo"]),
     .target(
       name: "Report",
-      dependencies: ["CCmark", .product(name: "Mustache", package: "swift-mustache")],
+      dependencies: ["CCmark", "FileSupport", .product(name: "Mustache", package: "swift-mustache")],
       resources: [.copy("Assets")]),
-    .target(name: "Experiments", dependencies: ["Tensor", "Detection", "Plot"]),
+    .target(name: "Experiments", dependencies: ["FileSupport", "Tensor", "Detection", "Plot"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "convnotes",
       dependencies: [
-        "Experiments", "Report", "Detection",
+        "Experiments", "Report", "Detection", "FileSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
+    .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),

@@ -1,0 +1,5 @@
+import ArgumentParser
+struct AllCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "all")
+  func run() throws {}
+}

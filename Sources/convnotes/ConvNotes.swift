@@ -1,0 +1,23 @@
+// The `convnotes` command-line tool: run experiments, build and verify the
+// report, score detections. `convnotes --help` lists the subcommands.
+import ArgumentParser
+
+@main
+struct ConvNotesCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "convnotes",
+    abstract: "Reproduce the CS231n detection and visualization lectures, and build the report.",
+    discussion: """
+      Typical use:
+        convnotes list                       what can run, and when it last ran
+        convnotes run map-evaluation         one experiment (full profile)
+        convnotes all --profile quick        every experiment, prerequisites first
+        convnotes report                     results/ + chapters/ -> report/index.html
+        convnotes verify                     check every claim of every chapter
+        convnotes eval-detections --gt GT.json --dt DT.json
+      """,
+    subcommands: [
+      ListCommand.self, RunCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self,
+      EvalDetectionsCommand.self, BenchCommand.self,
+    ])
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+struct ListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "list")
+  func run() throws {}
+}
