@@ -31,26 +31,26 @@ let package = Package(
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
     // MARK: - Library modules
-    .target(name: "FileSupport"),
+    .target(name: "Support"),
     .target(name: "Tensor", dependencies: ["CBLAS"]),
     .target(name: "Detection", dependencies: ["Tensor"]),
     .target(name: "Plot", dependencies: ["CPangoCairo"]),
     .target(
       name: "Report",
-      dependencies: ["CCmark", "FileSupport", .product(name: "Mustache", package: "swift-mustache")],
-      resources: [.copy("Assets")]),
-    .target(name: "Experiments", dependencies: ["FileSupport", "Tensor", "Detection", "Plot"]),
+      dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")]),
+    .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Detection", "Support"]),
+    .target(name: "Experiments", dependencies: ["Support", "Tensor", "Detection", "Plot"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "convnotes",
       dependencies: [
-        "Experiments", "Report", "Detection", "FileSupport",
+        "Experiments", "Report", "Detection", "Support", "SpeedBenchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
-    .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
+    .testTarget(name: "SupportTests", dependencies: ["Support"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),

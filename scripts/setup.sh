@@ -12,6 +12,7 @@ zlib1g-dev
 libcmark-gfm-dev
 libcmark-gfm-extensions-dev
 libjs-katex
+fonts-katex
 fonts-dejavu-core
 fonts-wqy-microhei
 dataset-fashion-mnist

@@ -318,8 +318,9 @@ func evaluateImage(
   var matched = [Bool](repeating: false, count: T * D)
   var ignored = [Bool](repeating: false, count: T * D)
   if G > 0 && D > 0 {
+    // snippet.matching
     for (t, threshold) in thresholds.enumerated() {
-      for d in 0..<D {
+      for d in 0..<D {  // detections by decreasing score
         var best = min(threshold, 1 - 1e-10)
         var m = -1
         for g in 0..<G {
@@ -336,6 +337,7 @@ func evaluateImage(
         gtMatched[t * G + m] = true
       }
     }
+    // snippet.end
   }
   for d in 0..<D where !area.contains(dts[d].bbox.width * dts[d].bbox.height) {
     for t in 0..<T where !matched[t * D + d] { ignored[t * D + d] = true }

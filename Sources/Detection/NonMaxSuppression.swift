@@ -75,15 +75,17 @@ private func greedyQuadratic(
   _ b: UnsafeBufferPointer<Float>, _ area: UnsafeBufferPointer<Float>, _ order: [Int],
   _ threshold: Double
 ) -> [Int] {
+  // snippet.greedy
   var keep: [Int] = []
-  for j in order {
+  for j in order {  // boxes by decreasing score
     var suppressed = false
     for i in keep where Double(torchvisionIoU(b, area, i, j)) > threshold {
-      suppressed = true
+      suppressed = true  // a better box already covers this one
       break
     }
     if !suppressed { keep.append(j) }
   }
+  // snippet.end
   return keep
 }
 

@@ -1,9 +1,10 @@
 // The `convnotes` command-line tool: run experiments, build and verify the
 // report, score detections. `convnotes --help` lists the subcommands.
 import ArgumentParser
+import Foundation
 
 @main
-struct ConvNotesCommand: AsyncParsableCommand {
+struct ConvNotesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convnotes",
     abstract: "Reproduce the CS231n detection and visualization lectures, and build the report.",
@@ -20,4 +21,20 @@ struct ConvNotesCommand: AsyncParsableCommand {
       ListCommand.self, RunCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self,
       EvalDetectionsCommand.self, BenchCommand.self,
     ])
+
+  /// Errors print as one line (`convnotes: ...`); help and version print in full.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success || error is CleanExit {
+        exit(withError: error)
+      }
+      let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      FileHandle.standardError.write(Data("convnotes: \(message)\n".utf8))
+      Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+    }
+  }
 }

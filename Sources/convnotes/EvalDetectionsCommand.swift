@@ -2,7 +2,7 @@
 // against ground truth (COCO annotation JSON), the COCO way or the VOC way.
 import ArgumentParser
 import Detection
-import FileSupport
+import Support
 import Foundation
 
 struct EvalDetectionsCommand: ParsableCommand {

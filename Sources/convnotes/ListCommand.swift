@@ -1,5 +1,24 @@
 import ArgumentParser
+import Experiments
+import Foundation
+
 struct ListCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "list")
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the experiments: id, title, lecture, last run.")
+
+  @Option(help: "Results folder.")
+  var results: String = "results"
+
+  func run() throws {
+    let root = URL(fileURLWithPath: results)
+    let rows = Catalog.all.map { e -> [String] in
+      let last = Runner.lastRun(of: e.id, in: root).map { "\($0.finishedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  \(String(format: "%.1f s", $0.seconds))" } ?? "—"
+      return [e.id, e.title, e.lecture.short, last]
+    }
+    let header = ["id", "title", "lecture", "last run"]
+    let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+    for row in [header] + rows {
+      print(row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+    }
+  }
 }

@@ -10,19 +10,19 @@ public enum AtomicFile {
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     } catch {
-      throw FileSupportError(path: folder.path, message: "cannot create the folder (\(error.localizedDescription))")
+      throw FileError(path: folder.path, message: "cannot create the folder (\(error.localizedDescription))")
     }
     let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
     do {
       try data.write(to: temporary)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
-      throw FileSupportError(path: url.path, message: "cannot write (\(error.localizedDescription))")
+      throw FileError(path: url.path, message: "cannot write (\(error.localizedDescription))")
     }
     if rename(temporary.path, url.path) != 0 {
       let reason = String(cString: strerror(errno))
       try? FileManager.default.removeItem(at: temporary)
-      throw FileSupportError(path: url.path, message: "cannot replace the file (\(reason))")
+      throw FileError(path: url.path, message: "cannot replace the file (\(reason))")
     }
   }
 
@@ -41,19 +41,19 @@ public enum AtomicFile {
     try? fm.removeItem(at: aside)
     let hadOld = fm.fileExists(atPath: destination.path)
     if hadOld && rename(destination.path, aside.path) != 0 {
-      throw FileSupportError(path: destination.path, message: "cannot move the old folder aside (\(String(cString: strerror(errno))))")
+      throw FileError(path: destination.path, message: "cannot move the old folder aside (\(String(cString: strerror(errno))))")
     }
     if rename(staged.path, destination.path) != 0 {
       let reason = String(cString: strerror(errno))
       if hadOld { _ = rename(aside.path, destination.path) }
-      throw FileSupportError(path: destination.path, message: "cannot move the new folder in place (\(reason))")
+      throw FileError(path: destination.path, message: "cannot move the new folder in place (\(reason))")
     }
     if hadOld { try? fm.removeItem(at: aside) }
   }
 }
 
 /// A file-system failure naming the path.
-public struct FileSupportError: Error, CustomStringConvertible {
+public struct FileError: Error, CustomStringConvertible {
   public var path: String
   public var message: String
   public init(path: String, message: String) { (self.path, self.message) = (path, message) }

@@ -1,0 +1,92 @@
+// What an experiment's `run` works with: its seed and generator, its profile
+// and thread count, and the calls that record numbers, tables and figures
+// into a staging folder that the runner moves into place on success.
+import Support
+import Foundation
+import Plot
+import Tensor
+
+public final class RunContext {
+  public let id: String
+  public let profile: Profile
+  public let seed: UInt64
+  public let threads: Int
+  /// The experiment's seeded generator; derive named sub-streams from it.
+  public var rng: SplitMix64
+  /// Where this run writes (moved to results/<id>/ on success).
+  public let folder: URL
+  /// Where other experiments' results live (for prerequisites).
+  public let resultsRoot: URL
+
+  private(set) var values: [String: RecordedValue] = [:]
+  private(set) var tables: [String: RecordedTable] = [:]
+  private(set) var figures: [String: RecordedFigure] = [:]
+  private(set) var dataChecksums: [String: String] = [:]
+  private(set) var steps: [String: Double] = [:]
+
+  public init(id: String, profile: Profile, seed: UInt64, threads: Int, folder: URL, resultsRoot: URL) {
+    self.id = id
+    self.profile = profile
+    self.seed = seed
+    self.threads = threads
+    self.folder = folder
+    self.resultsRoot = resultsRoot
+    rng = SplitMix64(seed: seed).derived(id)
+  }
+
+  // MARK: - Numbers
+
+  /// Records a number under a lowerCamel, dot-grouped key (`ap50`, `coco.apSmall`).
+  public func record(_ key: String, _ value: Double, unit: String = "", format: String = ".3f", description: String? = nil) {
+    precondition(Self.isValidKey(key), "record: `\(key)` is not a lowerCamel, dot-grouped key")
+    precondition(values[key] == nil, "record: `\(key)` recorded twice in \(id)")
+    precondition(value.isFinite, "record: `\(key)` = \(value) is not finite")
+    values[key] = RecordedValue(value: value, unit: unit, format: format, description: description)
+  }
+
+  public func record(_ key: String, _ value: Int, unit: String = "", description: String? = nil) {
+    record(key, Double(value), unit: unit, format: "d", description: description)
+  }
+
+  /// Records a table; `formats` gives one number format per column.
+  public func table(_ key: String, caption: String? = nil, columns: [String], formats: [String], rows: [[JSONValue]]) {
+    precondition(Self.isValidKey(key), "table: `\(key)` is not a valid key")
+    precondition(columns.count == formats.count, "table \(key): \(columns.count) columns, \(formats.count) formats")
+    for (i, row) in rows.enumerated() {
+      precondition(row.count == columns.count, "table \(key): row \(i) has \(row.count) cells, expected \(columns.count)")
+    }
+    tables[key] = RecordedTable(caption: caption, columns: columns, formats: formats, rows: rows)
+  }
+
+  /// Draws a figure to figures/<key>.png (2x) and figures/<key>.svg.
+  public func figure(_ key: String, caption: String? = nil, _ figure: Figure) throws {
+    precondition(key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }, "figure: `\(key)` must be kebab-case")
+    let png = "figures/\(key).png"
+    let svg = "figures/\(key).svg"
+    try figure.write(to: folder.appendingPathComponent(png), scale: 2)
+    try figure.write(to: folder.appendingPathComponent(svg))
+    figures[key] = RecordedFigure(png: png, svg: svg, width: figure.width, height: figure.height, caption: caption)
+  }
+
+  /// Notes a data file the run read, by checksum (goes into provenance).
+  public func usedData(_ name: String, sha256: String) {
+    dataChecksums[name] = sha256
+  }
+
+  /// Runs `body` and notes its wall time in timings.json (never in results.json).
+  public func timed<T>(_ step: String, _ body: () throws -> T) rethrows -> T {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try body()
+    steps[step, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return result
+  }
+
+  static func isValidKey(_ key: String) -> Bool {
+    let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+    return !parts.isEmpty
+      && parts.allSatisfy { part in
+        guard let first = part.first, first.isLetter, first.isASCII else { return false }
+        return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+      }
+  }
+}

@@ -1,0 +1,41 @@
+// A figure: a grid of Axes panels and an optional title. There is no global
+// state: build a Figure value, then `scene()` lays it out and `write(to:)`
+// renders it (PNG, SVG or PDF, by the file's extension).
+//
+//   var figure = Figure(width: 640, height: 400)
+//   figure.axes[0].title = "Precision vs recall"
+//   figure.axes[0].line(x: recall, y: precision, label: "class 1")
+//   try figure.write(to: url)
+import Foundation
+
+public struct Figure: Sendable, Equatable {
+  public var width: Double
+  public var height: Double
+  public var rows: Int
+  public var columns: Int
+  public var title: String?
+  /// Panels in row-major order, rows * columns of them.
+  public var axes: [Axes]
+
+  public init(width: Double, height: Double, rows: Int = 1, columns: Int = 1, title: String? = nil) {
+    (self.width, self.height, self.rows, self.columns, self.title) = (width, height, rows, columns, title)
+    axes = Array(repeating: Axes(), count: max(rows, 0) * max(columns, 0))
+  }
+
+  /// Lays the figure out as a Scene (throws on empty or non-finite data).
+  public func scene() throws -> Scene {
+    try Layout.scene(of: self)
+  }
+
+  /// Renders to `url`; `.png` (at `scale` x resolution), `.svg` or `.pdf`. Atomic.
+  public func write(to url: URL, scale: Double = 1) throws {
+    try CairoRenderer.write(scene(), to: url, scale: scale)
+  }
+}
+
+/// Why a figure could not be laid out or written.
+public struct PlotError: Error, CustomStringConvertible, Equatable {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,266 @@
+// Figure -> Scene: panel placement, data ranges, ticks, marks, legends.
+//
+// Text widths are estimated (0.6 em per character) so that layout needs no
+// font machinery and the Scene is the same on every machine; the renderer
+// draws the real glyphs at the positions chosen here.
+
+enum Layout {
+  static let titleSize = 15.0
+  static let panelTitleSize = 13.0
+  static let labelSize = 12.0
+  static let tickSize = 10.5
+  static let legendSize = 10.5
+
+  static func scene(of figure: Figure) throws -> Scene {
+    guard figure.width > 0, figure.height > 0, figure.width.isFinite, figure.height.isFinite else {
+      throw PlotError("figure size must be positive, got \(figure.width)x\(figure.height)")
+    }
+    guard figure.rows > 0, figure.columns > 0, figure.axes.count == figure.rows * figure.columns else {
+      throw PlotError("figure grid \(figure.rows)x\(figure.columns) does not match \(figure.axes.count) axes")
+    }
+    var items: [SceneItem] = []
+    var top = 0.0
+    if let title = figure.title {
+      items.append(
+        .text(
+          title, at: Point(figure.width / 2, 10), style: TextStyle(size: titleSize, bold: true), horizontal: .middle,
+          vertical: .top, rotation: 0))
+      top = 10 + titleSize * 1.6
+    }
+    let cellWidth = figure.width / Double(figure.columns)
+    let cellHeight = (figure.height - top) / Double(figure.rows)
+    for (index, axes) in figure.axes.enumerated() {
+      let cell = Rect(
+        x: Double(index % figure.columns) * cellWidth, y: top + Double(index / figure.columns) * cellHeight,
+        width: cellWidth, height: cellHeight)
+      do {
+        items += try panel(axes, in: cell)
+      } catch let error as PlotError {
+        throw PlotError("panel \(index)\(axes.title.map { " (\"\($0)\")" } ?? ""): \(error.message)")
+      }
+    }
+    return Scene(width: figure.width, height: figure.height, items: items)
+  }
+
+  // MARK: - One panel
+
+  static func panel(_ axes: Axes, in cell: Rect) throws -> [SceneItem] {
+    try validate(axes)
+    let left = cell.x + (axes.yLabel == nil ? 44 : 62)
+    let right = cell.maxX - 14
+    let topEdge = cell.y + (axes.title == nil ? 12 : 12 + panelTitleSize * 1.7)
+    let bottom = cell.maxY - (axes.xLabel == nil ? 30 : 48)
+    guard right - left > 10, bottom - topEdge > 10 else {
+      throw PlotError("panel is too small (\(Int(cell.width))x\(Int(cell.height)) px) for its labels")
+    }
+    var plot = Rect(x: left, y: topEdge, width: right - left, height: bottom - topEdge)
+
+    var (xRange, yRange) = dataRanges(axes)
+    if axes.equalAspect {
+      // Grow the range that is short for its side, so one unit has one length.
+      let scale = max((xRange.1 - xRange.0) / plot.width, (yRange.1 - yRange.0) / plot.height)
+      let w = scale * plot.width, h = scale * plot.height
+      let cx = (xRange.0 + xRange.1) / 2, cy = (yRange.0 + yRange.1) / 2
+      xRange = (cx - w / 2, cx + w / 2)
+      yRange = (cy - h / 2, cy + h / 2)
+      plot = Rect(x: plot.x, y: plot.y, width: plot.width, height: plot.height)
+    }
+    let map = Mapping(plot: plot, x: xRange, y: yRange, yInverted: axes.yInverted)
+    var items: [SceneItem] = []
+    let xTicks = Ticks.linear(xRange.0, xRange.1, target: max(2, Int(plot.width / 80)))
+    let yTicks = Ticks.linear(yRange.0, yRange.1, target: max(2, Int(plot.height / 55)))
+
+    if axes.grid {
+      for v in xTicks.values {
+        let x = map.x(v)
+        items.append(.polyline([Point(x, plot.y), Point(x, plot.maxY)], stroke: .gridLine, lineWidth: 1, dash: []))
+      }
+      for v in yTicks.values {
+        let y = map.y(v)
+        items.append(.polyline([Point(plot.x, y), Point(plot.maxX, y)], stroke: .gridLine, lineWidth: 1, dash: []))
+      }
+    }
+    let tickStyle = TextStyle(size: tickSize, color: .axis)
+    for v in xTicks.values {
+      let x = map.x(v)
+      items.append(.polyline([Point(x, plot.maxY), Point(x, plot.maxY + 4)], stroke: .axis, lineWidth: 1, dash: []))
+      items.append(
+        .text(
+          Ticks.label(v, step: xTicks.step), at: Point(x, plot.maxY + 6), style: tickStyle, horizontal: .middle,
+          vertical: .top, rotation: 0))
+    }
+    for v in yTicks.values {
+      let y = map.y(v)
+      items.append(.polyline([Point(plot.x - 4, y), Point(plot.x, y)], stroke: .axis, lineWidth: 1, dash: []))
+      items.append(
+        .text(
+          Ticks.label(v, step: yTicks.step), at: Point(plot.x - 6, y), style: tickStyle, horizontal: .end,
+          vertical: .middle, rotation: 0))
+    }
+
+    items.append(.beginClip(plot))
+    var cycle = 0
+    var legend: [(label: String, color: Color, line: LineStyle?, marker: MarkerShape?)] = []
+    for mark in axes.marks {
+      switch mark {
+      case .line(let line):
+        let color = line.color ?? qualitativePalette[cycle % qualitativePalette.count]
+        if line.color == nil { cycle += 1 }
+        let points = zip(line.x, line.y).map { Point(map.x($0), map.y($1)) }
+        items.append(.polyline(points, stroke: color, lineWidth: line.width, dash: line.style.pattern))
+        if let marker = line.marker {
+          for p in points { items.append(.marker(p, shape: marker, size: line.markerSize, fill: color, stroke: .white)) }
+        }
+        if let label = line.label { legend.append((label, color, line.style, line.marker)) }
+      case .scatter(let scatter):
+        let color = scatter.color ?? qualitativePalette[cycle % qualitativePalette.count]
+        if scatter.color == nil && scatter.pointColors == nil { cycle += 1 }
+        for (i, (x, y)) in zip(scatter.x, scatter.y).enumerated() {
+          items.append(
+            .marker(
+              Point(map.x(x), map.y(y)), shape: scatter.marker, size: scatter.size,
+              fill: scatter.pointColors?[i] ?? color, stroke: nil))
+        }
+        if let label = scatter.label { legend.append((label, color, nil, scatter.marker)) }
+      case .rect(let r):
+        let xa = map.x(r.x1), xb = map.x(r.x2), ya = map.y(r.y1), yb = map.y(r.y2)
+        let rect = Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya))
+        items.append(.rect(rect, fill: r.fill, stroke: r.stroke, lineWidth: r.width, dash: r.style.pattern))
+        if let tag = r.tag {
+          let tagStyle = TextStyle(size: 10, color: .white)
+          let tagWidth = estimatedWidth(tag, size: 10) + 6
+          items.append(
+            .rect(Rect(x: rect.x, y: rect.y - 15, width: tagWidth, height: 15), fill: r.stroke ?? .axis, stroke: nil, lineWidth: 0, dash: []))
+          items.append(.text(tag, at: Point(rect.x + 3, rect.y - 7.5), style: tagStyle, horizontal: .start, vertical: .middle, rotation: 0))
+        }
+      case .text(let t):
+        items.append(
+          .text(
+            t.text, at: Point(map.x(t.x), map.y(t.y)), style: TextStyle(size: t.size, color: t.color),
+            horizontal: t.horizontal, vertical: t.vertical, rotation: 0))
+      }
+    }
+    items.append(.endClip)
+    items.append(.rect(plot, fill: nil, stroke: .axis, lineWidth: 1, dash: []))
+
+    if let title = axes.title {
+      items.append(
+        .text(
+          title, at: Point(plot.x + plot.width / 2, cell.y + 10), style: TextStyle(size: panelTitleSize, bold: true),
+          horizontal: .middle, vertical: .top, rotation: 0))
+    }
+    if let label = axes.xLabel {
+      items.append(
+        .text(
+          label, at: Point(plot.x + plot.width / 2, cell.maxY - 8), style: TextStyle(size: labelSize),
+          horizontal: .middle, vertical: .bottom, rotation: 0))
+    }
+    if let label = axes.yLabel {
+      items.append(
+        .text(
+          label, at: Point(cell.x + 8, plot.y + plot.height / 2), style: TextStyle(size: labelSize),
+          horizontal: .middle, vertical: .top, rotation: -90))
+    }
+    if axes.legend != .none && !legend.isEmpty {
+      items += legendItems(legend, placement: axes.legend, plot: plot)
+    }
+    return items
+  }
+
+  // MARK: - Pieces
+
+  struct Mapping {
+    var plot: Rect
+    var x: (Double, Double)
+    var y: (Double, Double)
+    var yInverted: Bool
+    func x(_ v: Double) -> Double { plot.x + (v - x.0) / (x.1 - x.0) * plot.width }
+    func y(_ v: Double) -> Double {
+      let t = (v - y.0) / (y.1 - y.0)
+      return yInverted ? plot.y + t * plot.height : plot.maxY - t * plot.height
+    }
+  }
+
+  static func validate(_ axes: Axes) throws {
+    func check(_ x: [Double], _ y: [Double], _ what: String) throws {
+      guard !x.isEmpty else { throw PlotError("\(what) is empty") }
+      guard x.count == y.count else { throw PlotError("\(what) has \(x.count) x values but \(y.count) y values") }
+      if let i = x.firstIndex(where: { !$0.isFinite }) { throw PlotError("\(what): x[\(i)] is \(x[i])") }
+      if let i = y.firstIndex(where: { !$0.isFinite }) { throw PlotError("\(what): y[\(i)] is \(y[i])") }
+    }
+    for (n, mark) in axes.marks.enumerated() {
+      switch mark {
+      case .line(let l): try check(l.x, l.y, "line \(n)\(l.label.map { " (\"\($0)\")" } ?? "")")
+      case .scatter(let s):
+        try check(s.x, s.y, "scatter \(n)\(s.label.map { " (\"\($0)\")" } ?? "")")
+        if let colors = s.pointColors, colors.count != s.x.count {
+          throw PlotError("scatter \(n): \(colors.count) colours for \(s.x.count) points")
+        }
+      case .rect(let r): try check([r.x1, r.x2], [r.y1, r.y2], "rect \(n)")
+      case .text(let t): try check([t.x], [t.y], "text \(n)")
+      }
+    }
+    for (limits, name) in [(axes.xLimits, "x"), (axes.yLimits, "y")] {
+      if let l = limits, !(l.upperBound > l.lowerBound && l.lowerBound.isFinite && l.upperBound.isFinite) {
+        throw PlotError("\(name) limits \(l) are empty or not finite")
+      }
+    }
+  }
+
+  static func dataRanges(_ axes: Axes) -> ((Double, Double), (Double, Double)) {
+    var xs: [Double] = []
+    var ys: [Double] = []
+    for mark in axes.marks {
+      switch mark {
+      case .line(let l): xs += l.x; ys += l.y
+      case .scatter(let s): xs += s.x; ys += s.y
+      case .rect(let r): xs += [r.x1, r.x2]; ys += [r.y1, r.y2]
+      case .text(let t): xs.append(t.x); ys.append(t.y)
+      }
+    }
+    func padded(_ values: [Double], _ fixed: ClosedRange<Double>?) -> (Double, Double) {
+      if let fixed { return (fixed.lowerBound, fixed.upperBound) }
+      guard let lo = values.min(), let hi = values.max() else { return (0, 1) }
+      if hi == lo { return (lo - 0.5, hi + 0.5) }
+      let pad = (hi - lo) * 0.04
+      return (lo - pad, hi + pad)
+    }
+    return (padded(xs, axes.xLimits), padded(ys, axes.yLimits))
+  }
+
+  static func estimatedWidth(_ text: String, size: Double) -> Double {
+    Double(text.count) * size * 0.6
+  }
+
+  static func legendItems(
+    _ entries: [(label: String, color: Color, line: LineStyle?, marker: MarkerShape?)], placement: LegendPlacement,
+    plot: Rect
+  ) -> [SceneItem] {
+    let rowHeight = legendSize * 1.55
+    let swatch = 22.0
+    let width = (entries.map { estimatedWidth($0.label, size: legendSize) }.max() ?? 0) + swatch + 20
+    let height = Double(entries.count) * rowHeight + 8
+    let x = placement == .upperLeft || placement == .lowerLeft ? plot.x + 8 : plot.maxX - 8 - width
+    let y = placement == .upperLeft || placement == .upperRight ? plot.y + 8 : plot.maxY - 8 - height
+    var items: [SceneItem] = [
+      .rect(
+        Rect(x: x, y: y, width: width, height: height), fill: Color.white.withAlpha(0.9), stroke: .lightGray, lineWidth: 1,
+        dash: [])
+    ]
+    for (i, entry) in entries.enumerated() {
+      let cy = y + 4 + (Double(i) + 0.5) * rowHeight
+      if let line = entry.line {
+        items.append(
+          .polyline([Point(x + 6, cy), Point(x + 6 + swatch, cy)], stroke: entry.color, lineWidth: 2, dash: line.pattern))
+      }
+      if let marker = entry.marker {
+        items.append(.marker(Point(x + 6 + swatch / 2, cy), shape: marker, size: 6, fill: entry.color, stroke: nil))
+      }
+      items.append(
+        .text(
+          entry.label, at: Point(x + 12 + swatch, cy), style: TextStyle(size: legendSize), horizontal: .start,
+          vertical: .middle, rotation: 0))
+    }
+    return items
+  }
+}

@@ -1,0 +1,394 @@
+// Binds a chapter to its results: the directives of the house style become
+// HTML, and every claim is checked.
+//
+//   `{result} key`           a recorded value, printed with its format and unit
+//   `{result} key .1%`       ... with another format (see ValueFormat)
+//   `{result} other-id:key`  a value of another experiment
+//   `{ref} figure-key`       "Figure N", linked
+//   ![caption](figure:key)   a numbered, captioned figure
+//   ```table   key ```       a results table
+//   ```ledger  ```           paper number | source | our key, side by side
+//   ```claim   ```           claims (see Claims.swift), shown as pass/fail lines
+//   ```snippet ```           Sources/<path>#<marker>: the code between
+//                            `// snippet.<marker>` and `// snippet.end`
+//   $tex$, $$ ... $$         math, typeset by KaTeX in the browser
+//
+// Problems do not stop the compile: each becomes a ReportError with the
+// chapter's file and line, and `verify` prints them all.
+import CCmark
+import Foundation
+
+/// A chapter turned into HTML, with its checked claims and problems.
+public struct CompiledChapter: Sendable {
+  public var chapter: Chapter
+  public var title: String
+  public var headings: [(level: Int, text: String, anchor: String)]
+  public var html: String
+  public var outcomes: [ClaimOutcome]
+  public var errors: [ReportError]
+  /// Figures the page shows: (experiment id, stored figure).
+  public var figures: [(experiment: String, figure: StoredFigure)]
+  public var results: StoredResults?
+}
+
+/// Loaded results, shared by the chapters of one report run.
+public final class ResultsCache: @unchecked Sendable {
+  let store: ResultsStore
+  private var loaded: [String: Result<StoredResults?, ReportError>] = [:]
+
+  public init(store: ResultsStore) { self.store = store }
+
+  func results(_ id: String) -> Result<StoredResults?, ReportError> {
+    if let hit = loaded[id] { return hit }
+    let value: Result<StoredResults?, ReportError>
+    do { value = .success(try store.results(id)) } catch let error as ReportError { value = .failure(error) } catch {
+      value = .failure(ReportError(file: id, line: 0, message: "\(error)"))
+    }
+    loaded[id] = value
+    return value
+  }
+}
+
+public struct ChapterCompiler {
+  public var cache: ResultsCache
+  /// The repository root, for `snippet` paths (`Sources/...`).
+  public var sourceRoot: URL
+
+  public init(cache: ResultsCache, sourceRoot: URL) {
+    self.cache = cache
+    self.sourceRoot = sourceRoot
+  }
+
+  public func compile(_ chapter: Chapter) -> CompiledChapter {
+    var state = CompileState(chapter: chapter, cache: cache, sourceRoot: sourceRoot)
+    return state.run()
+  }
+}
+
+/// Why a key could not be read.
+struct LookupFailure: Error {
+  var message: String
+}
+
+/// One compile's working state.
+struct CompileState {
+  let chapter: Chapter
+  let cache: ResultsCache
+  let sourceRoot: URL
+  var errors: [ReportError] = []
+  var outcomes: [ClaimOutcome] = []
+  var figures: [(experiment: String, figure: StoredFigure)] = []
+  var results: StoredResults?
+  var figureNumbers: [String: Int] = [:]
+  var tableCount = 0
+
+  init(chapter: Chapter, cache: ResultsCache, sourceRoot: URL) {
+    (self.chapter, self.cache, self.sourceRoot) = (chapter, cache, sourceRoot)
+  }
+
+  mutating func error(_ line: Int, _ message: String) {
+    errors.append(ReportError(file: chapter.path, line: line, message: message))
+  }
+
+  /// File line of a node's first line.
+  func fileLine(_ node: MarkdownNode) -> Int { chapter.bodyFirstLine + node.line - 1 }
+
+  mutating func run() -> CompiledChapter {
+    switch cache.results(chapter.experiment) {
+    case .success(let r):
+      results = r
+      if r == nil {
+        error(
+          2, "no results for experiment `\(chapter.experiment)` in \(cache.store.root.path) (run `convnotes run \(chapter.experiment)`)")
+      }
+    case .failure(let e): errors.append(e)
+    }
+    let document = MarkdownDocument(MathPreprocessor.protect(chapter.body))
+    let nodes = document.nodes()
+
+    // Number figures in document order first, so `{ref}` can point forward.
+    for node in nodes where node.type == CMARK_NODE_IMAGE && node.url.hasPrefix("figure:") {
+      let key = String(node.url.dropFirst("figure:".count))
+      if figureNumbers[key] == nil { figureNumbers[key] = figureNumbers.count + 1 }
+    }
+
+    var title = chapter.title
+    var headings: [(Int, String, String)] = []
+    var usedAnchors = Set<String>()
+    for node in nodes {
+      switch node.type {
+      case CMARK_NODE_HEADING:
+        let text = node.plainText
+        if node.headingLevel == 1 && title == nil { title = text }
+        if node.headingLevel == 2 || node.headingLevel == 3 {
+          var anchor = HTML.slug(text)
+          while !usedAnchors.insert(anchor).inserted { anchor += "-x" }
+          headings.append((node.headingLevel, text, anchor))
+          document.prepend(node, html: "<span class=\"anchor\" id=\"\(anchor)\"></span>")
+        }
+      case CMARK_NODE_CODE:
+        if let html = inlineDirective(node.literal, line: fileLine(node)) {
+          document.replace(node, html: html, block: false)
+        }
+      case CMARK_NODE_CODE_BLOCK:
+        if let html = blockDirective(info: node.fenceInfo, body: node.literal, line: fileLine(node)) {
+          document.replace(node, html: html, block: true)
+        }
+      case CMARK_NODE_IMAGE where node.url.hasPrefix("figure:"):
+        let html = figureHTML(key: String(node.url.dropFirst("figure:".count)), alt: node.plainText, line: fileLine(node))
+        // A figure alone in its paragraph replaces the paragraph (no <figure> inside <p>).
+        if let parent = node.parent, parent.type == CMARK_NODE_PARAGRAPH, parent.firstChild?.pointer == node.pointer,
+          node.next == nil
+        {
+          document.replace(parent, html: html, block: true)
+        } else {
+          document.replace(node, html: html, block: false)
+        }
+      default:
+        break
+      }
+    }
+    return CompiledChapter(
+      chapter: chapter, title: title ?? chapter.slug, headings: headings, html: document.render(),
+      outcomes: outcomes, errors: errors, figures: figures, results: results)
+  }
+
+  // MARK: - Values
+
+  /// The stored value of `key` (`key` or `other-id:key`), or an error message.
+  func lookup(_ key: String) -> Result<StoredValue, LookupFailure> {
+    var experiment = chapter.experiment
+    var name = key
+    if let colon = key.firstIndex(of: ":") {
+      experiment = String(key[..<colon])
+      name = String(key[key.index(after: colon)...])
+    }
+    let loaded: StoredResults?
+    switch cache.results(experiment) {
+    case .success(let r): loaded = r
+    case .failure(let e): return .failure(LookupFailure(message: e.description))
+    }
+    guard let loaded else { return .failure(LookupFailure(message: "no results for experiment `\(experiment)`")) }
+    if let value = loaded.values[name] { return .success(value) }
+    let suggestion = nearest(name, in: loaded.values.keys).map { " (did you mean \(experiment == chapter.experiment ? "" : experiment + ":")\($0)?)" } ?? ""
+    return .failure(LookupFailure(message: "unknown key `\(key)`\(suggestion)"))
+  }
+
+  func formatted(_ value: StoredValue, format: String? = nil) throws -> String {
+    let text = try ValueFormat.string(value.value, format: format ?? value.format ?? ".3f")
+    guard let unit = value.unit, !unit.isEmpty else { return text }
+    return unit == "%" ? text + unit : text + "\u{202F}" + unit
+  }
+
+  // MARK: - Inline directives
+
+  mutating func inlineDirective(_ literal: String, line: Int) -> String? {
+    guard literal.hasPrefix("{"), let close = literal.firstIndex(of: "}") else { return nil }
+    let name = String(literal[literal.index(after: literal.startIndex)..<close])
+    let argument = literal[literal.index(after: close)...].trimmingCharacters(in: .whitespaces)
+    switch name {
+    case "math":
+      return "<span class=\"math\">\(HTML.escape(argument))</span>"
+    case "mathdisplay":
+      return "<span class=\"math display\">\(HTML.escape(argument))</span>"
+    case "result":
+      let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
+      guard let key = parts.first, Claim.isKey(key) else {
+        error(line, "`{result}` needs a key, e.g. `{result} ap50` (got `\(argument)`)")
+        return "<span class=\"missing\">?</span>"
+      }
+      switch lookup(key) {
+      case .failure(let failure):
+        let message = failure.message
+        error(line, message)
+        return "<span class=\"missing\" title=\"\(HTML.escape(message))\">\(HTML.escape(key))?</span>"
+      case .success(let value):
+        do {
+          let text = try formatted(value, format: parts.count > 1 ? parts[1] : nil)
+          return "<span class=\"value\" title=\"\(HTML.escape(key)) = \(value.value)\">\(HTML.escape(text))</span>"
+        } catch {
+          self.error(line, "\(error)")
+          return "<span class=\"missing\">\(HTML.escape(key))?</span>"
+        }
+      }
+    case "ref":
+      guard let number = figureNumbers[argument] else {
+        let suggestion = nearest(argument, in: figureNumbers.keys).map { " (did you mean \($0)?)" } ?? ""
+        error(line, "`{ref} \(argument)`: no figure `\(argument)` in this chapter\(suggestion)")
+        return "<span class=\"missing\">Figure ?</span>"
+      }
+      return "<a class=\"ref\" href=\"#fig-\(HTML.escape(argument))\">Figure \(number)</a>"
+    default:
+      error(line, "unknown directive `{\(name)}` (expected {result}, {ref}, {math})")
+      return "<span class=\"missing\">\(HTML.escape(literal))</span>"
+    }
+  }
+
+  // MARK: - Figures
+
+  mutating func figureHTML(key: String, alt: String, line: Int) -> String {
+    let number = figureNumbers[key] ?? 0
+    guard let figure = results?.figures?[key] else {
+      if results != nil {
+        let suggestion = nearest(key, in: results?.figures?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
+        error(line, "unknown figure `\(key)`\(suggestion)")
+      }
+      return "<figure class=\"missing\" id=\"fig-\(HTML.escape(key))\"><figcaption>Figure \(number) (missing): \(HTML.escape(alt))</figcaption></figure>"
+    }
+    figures.append((chapter.experiment, figure))
+    let caption = alt.isEmpty ? (figure.caption ?? "") : alt
+    let base = "figures/\(chapter.experiment)/"
+    let image = base + (figure.svg ?? figure.png)
+    let width = figure.width.map { " width=\"\(Int($0))\"" } ?? ""
+    let height = figure.height.map { " height=\"\(Int($0))\"" } ?? ""
+    return """
+      <figure id="fig-\(HTML.escape(key))"><a href="\(HTML.escape(base + figure.png))"><img src="\(HTML.escape(image))" alt="\(HTML.escape(caption))"\(width)\(height)></a>\
+      <figcaption><span class="label">Figure \(number).</span> \(HTML.escape(caption))</figcaption></figure>
+      """
+  }
+
+  // MARK: - Block directives
+
+  mutating func blockDirective(info: String, body: String, line: Int) -> String? {
+    let kind = info.split(separator: " ").first.map(String.init) ?? ""
+    let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    switch kind {
+    case "claim": return claimsHTML(lines, firstLine: line + 1)
+    case "table": return tableHTML(body.trimmingCharacters(in: .whitespacesAndNewlines), line: line)
+    case "ledger": return ledgerHTML(lines, firstLine: line + 1)
+    case "snippet": return snippetHTML(body.trimmingCharacters(in: .whitespacesAndNewlines), line: line)
+    case "math": return "<div class=\"math display\">\(HTML.escape(body))</div>"
+    default:
+      if kind.hasPrefix("{") {
+        error(line, "unknown block directive `\(kind)` (expected claim, table, ledger, snippet, math)")
+      }
+      return nil  // ordinary code: cmark renders it, with class="language-<kind>"
+    }
+  }
+
+  mutating func claimsHTML(_ lines: [String], firstLine: Int) -> String {
+    var items: [String] = []
+    for (n, text) in lines.enumerated() {
+      let trimmed = text.trimmingCharacters(in: .whitespaces)
+      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      let line = firstLine + n
+      let claim: Claim
+      do { claim = try Claim.parse(text, line: line) } catch {
+        self.error(line, "\(error)")
+        items.append("<li class=\"fail\"><span class=\"mark\">✗</span> <code>\(HTML.escape(trimmed))</code> <span class=\"measured\">does not parse</span></li>")
+        continue
+      }
+      var unknown: [String] = []
+      let outcome = claim.check { key in
+        switch lookup(key) {
+        case .success(let v): return v.value
+        case .failure(let failure):
+          unknown.append(failure.message)
+          return nil
+        }
+      }
+      for message in unknown { error(line, message) }
+      guard let outcome else {
+        items.append("<li class=\"fail\"><span class=\"mark\">✗</span> <code>\(HTML.escape(claim.source))</code> <span class=\"measured\">unknown key</span></li>")
+        continue
+      }
+      outcomes.append(outcome)
+      let measured = outcome.measuredText { key, value in
+        (try? lookup(key).get()).flatMap { try? formatted($0) }.map { "\($0)" } ?? "\(value)"
+      }
+      if !outcome.passed {
+        error(line, "claim failed: \(claim.source)  (\(outcome.measuredText { "\($1)" }))")
+      }
+      let note = claim.note.map { " <span class=\"note\">\(HTML.escape($0))</span>" } ?? ""
+      items.append(
+        "<li class=\"\(outcome.passed ? "pass" : "fail")\"><span class=\"mark\">\(outcome.passed ? "✓" : "✗")</span> <code>\(HTML.escape(claim.source))</code> <span class=\"measured\">\(HTML.escape(measured))</span>\(note)</li>"
+      )
+    }
+    return "<ul class=\"claims\">\n" + items.joined(separator: "\n") + "\n</ul>\n"
+  }
+
+  mutating func tableHTML(_ key: String, line: Int) -> String {
+    guard let table = results?.tables?[key] else {
+      if results != nil {
+        let suggestion = nearest(key, in: results?.tables?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
+        error(line, "unknown table `\(key)`\(suggestion)")
+      }
+      return "<p class=\"missing\">table \(HTML.escape(key)) (missing)</p>\n"
+    }
+    tableCount += 1
+    var html = "<figure class=\"table\" id=\"table-\(HTML.escape(key))\"><div class=\"scroll\"><table>\n<thead><tr>"
+    for column in table.columns { html += "<th>\(HTML.escape(column))</th>" }
+    html += "</tr></thead>\n<tbody>\n"
+    for row in table.rows {
+      html += "<tr>"
+      for (c, cell) in row.enumerated() {
+        switch cell {
+        case .number(let v):
+          let format = (table.formats?.indices.contains(c) == true ? table.formats?[c] : nil) ?? ".3f"
+          let text: String
+          do { text = try ValueFormat.string(v, format: format.isEmpty ? ".3g" : format) } catch {
+            self.error(line, "table `\(key)`, column \(c + 1): \(error)")
+            text = "\(v)"
+          }
+          html += "<td class=\"num\">\(HTML.escape(text))</td>"
+        case .text(let s): html += "<td>\(HTML.escape(s))</td>"
+        case .empty: html += "<td></td>"
+        }
+      }
+      html += "</tr>\n"
+    }
+    html += "</tbody></table></div>"
+    if let caption = table.caption {
+      html += "<figcaption><span class=\"label\">Table \(tableCount).</span> \(HTML.escape(caption))</figcaption>"
+    }
+    return html + "</figure>\n"
+  }
+
+  /// `quantity | paper value | source | our key` per line.
+  mutating func ledgerHTML(_ lines: [String], firstLine: Int) -> String {
+    var html = "<div class=\"scroll\"><table class=\"ledger\">\n<thead><tr><th>quantity</th><th>paper</th><th>source</th><th>ours</th></tr></thead>\n<tbody>\n"
+    for (n, text) in lines.enumerated() where !text.trimmingCharacters(in: .whitespaces).isEmpty {
+      let cells = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard cells.count == 4 else {
+        error(firstLine + n, "ledger line needs 4 cells `quantity | paper | source | key`, got \(cells.count)")
+        continue
+      }
+      var ours = "<span class=\"missing\">?</span>"
+      switch lookup(cells[3]) {
+      case .success(let value):
+        ours = (try? formatted(value)).map { "<span class=\"value\">\(HTML.escape($0))</span>" } ?? ours
+      case .failure(let failure): error(firstLine + n, failure.message)
+      }
+      html += "<tr><td>\(HTML.escape(cells[0]))</td><td class=\"num\">\(HTML.escape(cells[1]))</td><td>\(HTML.escape(cells[2]))</td><td class=\"num\">\(ours)</td></tr>\n"
+    }
+    return html + "</tbody></table></div>\n"
+  }
+
+  mutating func snippetHTML(_ reference: String, line: Int) -> String {
+    let parts = reference.split(separator: "#", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else {
+      error(line, "snippet needs `path#marker`, e.g. `Sources/Detection/NonMaxSuppression.swift#greedy`")
+      return ""
+    }
+    let url = sourceRoot.appendingPathComponent(parts[0])
+    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+      error(line, "snippet: cannot read `\(parts[0])`")
+      return ""
+    }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "// snippet.\(parts[1])" }),
+      let end = lines[(start + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "// snippet.end" })
+    else {
+      error(line, "snippet: no `// snippet.\(parts[1])` ... `// snippet.end` region in `\(parts[0])`")
+      return ""
+    }
+    let body = Array(lines[(start + 1)..<end])
+    let indent = body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
+    let code = body.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }.joined(separator: "\n")
+    return """
+      <figure class="snippet"><pre><code class="language-swift">\(HTML.escape(code))</code></pre>\
+      <figcaption>\(HTML.escape(parts[0])), lines \(start + 2)–\(end)</figcaption></figure>
+
+      """
+  }
+}

@@ -1,0 +1,102 @@
+// A thin owner of a cmark-gfm document: parse (CommonMark + GFM tables),
+// walk the nodes, swap nodes for our own HTML, render.
+//
+// Rendering is cmark's safe mode: raw HTML written in a chapter is dropped
+// and `javascript:` links are removed. Our own HTML goes in as CUSTOM nodes,
+// which the renderer emits verbatim; everything in them that came from a
+// chapter or a results file is escaped by the code that builds them.
+import CCmark
+
+final class MarkdownDocument {
+  private let parser: OpaquePointer
+  let root: OpaquePointer
+
+  init(_ markdown: String) {
+    cmark_gfm_core_extensions_ensure_registered()
+    guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { fatalError("cmark: cannot allocate a parser") }
+    if let table = cmark_find_syntax_extension("table") {
+      cmark_parser_attach_syntax_extension(parser, table)
+    }
+    markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+    self.parser = parser
+    root = cmark_parser_finish(parser)
+  }
+
+  deinit {
+    cmark_node_free(root)
+    cmark_parser_free(parser)
+  }
+
+  /// Every node in document order (entering events only).
+  func nodes() -> [MarkdownNode] {
+    var out: [MarkdownNode] = []
+    guard let iter = cmark_iter_new(root) else { return out }
+    defer { cmark_iter_free(iter) }
+    while true {
+      let event = cmark_iter_next(iter)
+      if event == CMARK_EVENT_DONE { break }
+      if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) { out.append(MarkdownNode(node)) }
+    }
+    return out
+  }
+
+  /// Replaces `node` with verbatim HTML (a custom block or inline, matching the node's kind).
+  func replace(_ node: MarkdownNode, html: String, block: Bool) {
+    guard let custom = cmark_node_new(block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE) else { return }
+    cmark_node_set_on_enter(custom, html)
+    cmark_node_set_on_exit(custom, "")
+    cmark_node_replace(node.pointer, custom)
+    cmark_node_free(node.pointer)
+  }
+
+  /// Puts verbatim inline HTML before the first child of `node` (e.g. an anchor in a heading).
+  func prepend(_ node: MarkdownNode, html: String) {
+    guard let custom = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return }
+    cmark_node_set_on_enter(custom, html)
+    cmark_node_set_on_exit(custom, "")
+    cmark_node_prepend_child(node.pointer, custom)
+  }
+
+  func render() -> String {
+    guard let html = cmark_render_html(root, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) else {
+      return ""
+    }
+    defer { free(html) }
+    return String(cString: html)
+  }
+}
+
+/// A node of the parsed document (borrowed from its MarkdownDocument).
+struct MarkdownNode {
+  let pointer: OpaquePointer
+  init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+  var type: cmark_node_type { cmark_node_get_type(pointer) }
+  var literal: String { cmark_node_get_literal(pointer).map { String(cString: $0) } ?? "" }
+  var fenceInfo: String { cmark_node_get_fence_info(pointer).map { String(cString: $0) } ?? "" }
+  var url: String { cmark_node_get_url(pointer).map { String(cString: $0) } ?? "" }
+  var line: Int { Int(cmark_node_get_start_line(pointer)) }
+  var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
+  var firstChild: MarkdownNode? { cmark_node_first_child(pointer).map(MarkdownNode.init) }
+  var next: MarkdownNode? { cmark_node_next(pointer).map(MarkdownNode.init) }
+  var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
+
+  /// The plain text of the node's descendants.
+  var plainText: String {
+    var out = ""
+    var child = firstChild
+    while let c = child {
+      switch c.type {
+      case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += c.literal
+      case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
+      default: out += c.plainText
+      }
+      child = c.next
+    }
+    return out
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif

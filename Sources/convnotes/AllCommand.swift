@@ -1,5 +1,0 @@
-import ArgumentParser
-struct AllCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "all")
-  func run() throws {}
-}

@@ -1,0 +1,41 @@
+// Options shared by the commands that run experiments or read their results.
+import ArgumentParser
+import Experiments
+import Foundation
+
+extension Profile: ExpressibleByArgument {}
+
+struct RunOptionsGroup: ParsableArguments {
+  @Option(help: "quick (CI, seconds) or full (the notes).")
+  var profile: Profile = .full
+
+  @Option(help: "Seed of every random draw.")
+  var seed: UInt64 = 0
+
+  @Option(help: "BLAS threads (results depend on it in the last bits).")
+  var threads: Int = 2
+
+  @Option(help: "Results folder.")
+  var out: String = "results"
+
+  func validate() throws {
+    guard threads >= 1 && threads <= 256 else {
+      throw ValidationError("--threads must be between 1 and 256, got \(threads)")
+    }
+  }
+
+  var runOptions: RunOptions {
+    RunOptions(profile: profile, seed: seed, threads: threads, resultsRoot: URL(fileURLWithPath: out))
+  }
+}
+
+struct ReportPaths: ParsableArguments {
+  @Option(help: "Results folder.")
+  var results: String = "results"
+
+  @Option(help: "Chapters folder.")
+  var chapters: String = "chapters"
+
+  @Option(help: "Repository root, for code snippets quoted from Sources/.")
+  var sourceRoot: String = "."
+}

@@ -1,5 +1,0 @@
-import ArgumentParser
-struct VerifyCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "verify")
-  func run() throws {}
-}
