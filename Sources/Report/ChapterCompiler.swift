@@ -114,6 +114,9 @@ struct CompileState {
 
     var title = chapter.title
     var headings: [(Int, String, String)] = []
+    // Replacements free nodes, so they wait until the walk is over and are
+    // applied in reverse document order (children before their parents).
+    var replacements: [(node: MarkdownNode, html: String, block: Bool)] = []
     var usedAnchors = Set<String>()
     for node in nodes {
       switch node.type {
@@ -126,13 +129,17 @@ struct CompileState {
           headings.append((node.headingLevel, text, anchor))
           document.prepend(node, html: "<span class=\"anchor\" id=\"\(anchor)\"></span>")
         }
+      case CMARK_NODE_TEXT:
+        for directive in ["{result}", "{ref}", "{math}"] where node.literal.contains(directive) {
+          error(fileLine(node), "`\(directive)` outside backticks is printed as text; write `` `\(directive) ...` ``")
+        }
       case CMARK_NODE_CODE:
         if let html = inlineDirective(node.literal, line: fileLine(node)) {
-          document.replace(node, html: html, block: false)
+          replacements.append((node, html, false))
         }
       case CMARK_NODE_CODE_BLOCK:
         if let html = blockDirective(info: node.fenceInfo, body: node.literal, line: fileLine(node)) {
-          document.replace(node, html: html, block: true)
+          replacements.append((node, html, true))
         }
       case CMARK_NODE_IMAGE where node.url.hasPrefix("figure:"):
         let html = figureHTML(key: String(node.url.dropFirst("figure:".count)), alt: node.plainText, line: fileLine(node))
@@ -140,14 +147,15 @@ struct CompileState {
         if let parent = node.parent, parent.type == CMARK_NODE_PARAGRAPH, parent.firstChild?.pointer == node.pointer,
           node.next == nil
         {
-          document.replace(parent, html: html, block: true)
+          replacements.append((parent, html, true))
         } else {
-          document.replace(node, html: html, block: false)
+          replacements.append((node, html, false))
         }
       default:
         break
       }
     }
+    for r in replacements.reversed() { document.replace(r.node, html: r.html, block: r.block) }
     return CompiledChapter(
       chapter: chapter, title: title ?? chapter.slug, headings: headings, html: document.render(),
       outcomes: outcomes, errors: errors, figures: figures, results: results)
@@ -237,12 +245,15 @@ struct CompileState {
     }
     figures.append((chapter.experiment, figure))
     let caption = alt.isEmpty ? (figure.caption ?? "") : alt
-    let base = "figures/\(chapter.experiment)/"
-    let image = base + (figure.svg ?? figure.png)
+    // results/<id>/figures/x.svg is published as <site>/figures/<id>/x.svg.
+    func published(_ stored: String) -> String {
+      "figures/\(chapter.experiment)/" + (stored.hasPrefix("figures/") ? String(stored.dropFirst("figures/".count)) : stored)
+    }
+    let image = published(figure.svg ?? figure.png)
     let width = figure.width.map { " width=\"\(Int($0))\"" } ?? ""
     let height = figure.height.map { " height=\"\(Int($0))\"" } ?? ""
     return """
-      <figure id="fig-\(HTML.escape(key))"><a href="\(HTML.escape(base + figure.png))"><img src="\(HTML.escape(image))" alt="\(HTML.escape(caption))"\(width)\(height)></a>\
+      <figure id="fig-\(HTML.escape(key))"><a href="\(HTML.escape(published(figure.png)))"><img src="\(HTML.escape(image))" alt="\(HTML.escape(caption))"\(width)\(height)></a>\
       <figcaption><span class="label">Figure \(number).</span> \(HTML.escape(caption))</figcaption></figure>
       """
   }

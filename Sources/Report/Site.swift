@@ -76,7 +76,9 @@ public struct Site {
     guard files.allSatisfy({ fm.fileExists(atPath: katexFolder.appendingPathComponent($0).path) }) else { return false }
     do {
       try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-      for f in files { try fm.copyItem(at: katexFolder.appendingPathComponent(f), to: folder.appendingPathComponent(f)) }
+      for f in files {  // Debian ships katex.min.js as a link to katex.js: copy the target
+        try fm.copyItem(at: katexFolder.appendingPathComponent(f).resolvingSymlinksInPath(), to: folder.appendingPathComponent(f))
+      }
       let fonts = katexFolder.appendingPathComponent("fonts").resolvingSymlinksInPath()
       if let names = try? fm.contentsOfDirectory(atPath: fonts.path) {
         try fm.createDirectory(at: folder.appendingPathComponent("fonts"), withIntermediateDirectories: true)
@@ -102,18 +104,19 @@ public struct Site {
   ) -> String {
     let failedOrUnchecked = chapter.errors.filter { !$0.message.hasPrefix("claim failed") }.count
     let tally = Self.tally(chapter.outcomes, problems: failedOrUnchecked)
-    let context: [String: Any] = [
+    var context: [String: Any] = [
       "title": chapter.title,
       "lecture": chapter.chapter.lecture ?? chapter.results?.lecture ?? "",
       "tally": tally.text, "tallyClass": tally.cls,
       "math": math && chapter.html.contains("class=\"math"),
       "hasHeadings": !chapter.headings.isEmpty,
       "headings": chapter.headings.map { ["level": $0.level, "text": $0.text, "anchor": $0.anchor] as [String: Any] },
-      "previous": previous.map { ["href": pageName($0), "title": $0.title] as [String: Any] } as Any,
-      "next": next.map { ["href": pageName($0), "title": $0.title] as [String: Any] } as Any,
       "body": chapter.html,
       "provenance": provenanceRows(chapter.results, timings: timings).map { ["name": $0.0, "value": $0.1] },
     ]
+    // Absent keys, not nil values: Mustache would look a missing value up in the parent context.
+    if let previous { context["previous"] = ["href": pageName(previous), "title": previous.title] }
+    if let next { context["next"] = ["href": pageName(next), "title": next.title] }
     return Templates.pageTemplate?.render(context) ?? ""
   }
 
