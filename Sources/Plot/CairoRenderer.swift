@@ -58,8 +58,23 @@ public enum CairoRenderer {
         throw PlotError("\(url.path): cannot write \(ext) (\(String(cString: cairo_status_to_string(status))))")
       }
     }
+    if ext == "svg" { try normalizeSurfaceIdentifier(temporary) }
     if rename(temporary.path, url.path) != 0 {
       throw PlotError("\(url.path): cannot move the figure in place (\(String(cString: strerror(errno))))")
+    }
+  }
+
+  /// Cairo numbers SVG surfaces with a process-wide counter (`<g id="surface87">`),
+  /// so the same figure would differ between runs; give every file the same id.
+  static func normalizeSurfaceIdentifier(_ url: URL) throws {
+    guard var text = try? String(contentsOf: url, encoding: .utf8),
+      let start = text.range(of: "id=\"surface")
+    else { return }
+    let digits = text[start.upperBound...].prefix { $0.isNumber }
+    let old = "id=\"surface\(digits)\""
+    text = text.replacingOccurrences(of: old, with: "id=\"surface1\"")
+    do { try text.write(to: url, atomically: false, encoding: .utf8) } catch {
+      throw PlotError("\(url.path): cannot rewrite the SVG (\(error.localizedDescription))")
     }
   }
 

@@ -94,7 +94,7 @@ public struct Chapter: Sendable {
       }
     }
     if let fence = open {
-      throw ReportError(file: path, line: fence.line, message: "code fence `\(fence.marker)` is never closed")
+      throw ReportError(file: path, line: fence.line, message: "code fence (\(fence.marker)) is never closed")
     }
     if let line = inDisplayMath {
       throw ReportError(file: path, line: line, message: "display math `$$` is never closed")

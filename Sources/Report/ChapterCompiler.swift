@@ -129,6 +129,11 @@ struct CompileState {
           headings.append((node.headingLevel, text, anchor))
           document.prepend(node, html: "<span class=\"anchor\" id=\"\(anchor)\"></span>")
         }
+      case CMARK_NODE_HTML_INLINE:
+        // Chapters are text, not HTML: a tag shows as written.
+        replacements.append((node, HTML.escape(node.literal), false))
+      case CMARK_NODE_HTML_BLOCK:
+        replacements.append((node, "<p>" + HTML.escape(node.literal.trimmingCharacters(in: .newlines)) + "</p>\n", true))
       case CMARK_NODE_TEXT:
         for directive in ["{result}", "{ref}", "{math}"] where node.literal.contains(directive) {
           error(fileLine(node), "`\(directive)` outside backticks is printed as text; write `` `\(directive) ...` ``")

@@ -1,8 +1,8 @@
 // A thin owner of a cmark-gfm document: parse (CommonMark + GFM tables),
 // walk the nodes, swap nodes for our own HTML, render.
 //
-// Rendering is cmark's safe mode: raw HTML written in a chapter is dropped
-// and `javascript:` links are removed. Our own HTML goes in as CUSTOM nodes,
+// Rendering is cmark's safe mode (`javascript:` links are removed); raw HTML
+// written in a chapter is turned into text by the compiler, so it shows. Our own HTML goes in as CUSTOM nodes,
 // which the renderer emits verbatim; everything in them that came from a
 // chapter or a results file is escaped by the code that builds them.
 import CCmark
@@ -87,7 +87,7 @@ struct MarkdownNode {
     var child = firstChild
     while let c = child {
       switch c.type {
-      case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += c.literal
+      case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE: out += c.literal
       case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
       default: out += c.plainText
       }

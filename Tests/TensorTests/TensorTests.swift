@@ -1,0 +1,64 @@
+import Testing
+
+@testable import Tensor
+
+struct RandomTests {
+  @Test func splitMix64MatchesTheReferenceSequence() {
+    // Reference values of SplitMix64 seeded with 0 (Vigna's splitmix64.c).
+    var rng = SplitMix64(seed: 0)
+    #expect(rng.next() == 0xE220_A839_7B1D_CDAF)
+    #expect(rng.next() == 0x6E78_9E6A_A1B9_65F4)
+    #expect(rng.next() == 0x06C4_5D18_8009_454F)
+  }
+
+  @Test func sameSeedSameDrawsAndSubStreamsDiffer() {
+    var a = SplitMix64(seed: 42)
+    var b = SplitMix64(seed: 42)
+    #expect((0..<5).map { _ in a.nextUniform() } == (0..<5).map { _ in b.nextUniform() })
+    var c = SplitMix64(seed: 42).derived("scene")
+    var d = SplitMix64(seed: 42).derived("noise")
+    #expect(c.next() != d.next())
+  }
+
+  @Test func gaussianDrawsHaveUnitVariance() {
+    var rng = SplitMix64(seed: 3)
+    let draws = (0..<20_000).map { _ in rng.nextGaussian() }
+    let mean = draws.reduce(0, +) / Double(draws.count)
+    let variance = draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws.count)
+    #expect(abs(mean) < 0.03)
+    #expect(abs(variance - 1) < 0.05)
+  }
+
+  @Test func integersStayInRange() {
+    var rng = SplitMix64(seed: 9)
+    let values = (0..<1000).map { _ in rng.nextInt(below: 7) }
+    #expect(values.allSatisfy { $0 >= 0 && $0 < 7 })
+    #expect(Set(values).count == 7)
+  }
+}
+
+struct MatmulTests {
+  @Test func sgemmMatchesATripleLoop() {
+    var rng = SplitMix64(seed: 1)
+    let (m, k, n) = (7, 13, 5)
+    let a = Tensor(shape: [m, k], scalars: (0..<(m * k)).map { _ in Float(rng.uniform(-1, 1)) })
+    let b = Tensor(shape: [k, n], scalars: (0..<(k * n)).map { _ in Float(rng.uniform(-1, 1)) })
+    let c = Tensor.matmul(a, b)
+    #expect(c.shape == [m, n])
+    for i in 0..<m {
+      for j in 0..<n {
+        var sum: Float = 0
+        for p in 0..<k { sum += a.scalars[i * k + p] * b.scalars[p * n + j] }
+        #expect(abs(c.scalars[i * n + j] - sum) < 1e-5)
+      }
+    }
+  }
+
+  @Test func blasReportsItsKernelAndThreads() {
+    BLAS.setThreads(1)
+    #expect(BLAS.threads == 1)
+    BLAS.setThreads(2)
+    #expect(BLAS.threads == 2)
+    #expect(!BLAS.coreName.isEmpty)
+  }
+}
