@@ -55,7 +55,7 @@ let package = Package(
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor"]),
     .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),
   ]
 )

@@ -14,6 +14,9 @@ struct RunCommand: ParsableCommand {
   func validate() throws {
     guard !ids.isEmpty else { throw ValidationError("name an experiment (see `convnotes list`), or use `convnotes all`") }
     for id in ids where Catalog.experiment(id: id) == nil {
+      if Profile(rawValue: id) != nil {
+        throw ValidationError("`\(id)` is not an experiment; did you mean `--profile \(id)`?")
+      }
       let hint = Catalog.nearest(to: id).map { "; did you mean `\($0)`?" } ?? ""
       throw ValidationError("unknown experiment `\(id)`\(hint) (see `convnotes list`)")
     }

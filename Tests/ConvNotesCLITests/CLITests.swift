@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// Runs the built `convnotes` binary; returns exit status, stdout and stderr.
+func convnotes(_ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+  let process = Process()
+  process.executableURL = try binary()
+  process.arguments = arguments
+  if let folder { process.currentDirectoryURL = folder }
+  let out = Pipe(), err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func binary() throws -> URL {
+  // The test bundle sits in the build folder next to the executable.
+  var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
+  candidates.append(repository.appendingPathComponent(".build/debug"))
+  for folder in candidates {
+    for up in [folder, folder.deletingLastPathComponent()] {
+      let url = up.appendingPathComponent("convnotes")
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+  }
+  throw CLITestError.noBinary
+}
+
+enum CLITestError: Error { case noBinary }
+
+let fixtures = repository.appendingPathComponent("Tests/DetectionTests/Fixtures")
+
+struct CLITests {
+  @Test func unknownExperimentGetsOneLineWithTheNearestId() throws {
+    let r = try convnotes(["run", "map-evalution"])
+    #expect(r.status != 0)
+    #expect(r.err == "convnotes: unknown experiment `map-evalution`; did you mean `map-evaluation`? (see `convnotes list`)\n")
+  }
+
+  @Test func badFlagGetsOneLine() throws {
+    let r = try convnotes(["run", "map-evaluation", "--xyz"])
+    #expect(r.status != 0)
+    #expect(r.err == "convnotes: Unknown option '--xyz'. Did you mean '--out'?\n", "\(r.err)")
+    let misspelt = try convnotes(["run", "map-evaluation", "--profil", "quick"])
+    #expect(misspelt.status != 0)
+    #expect(misspelt.err == "convnotes: `quick` is not an experiment; did you mean `--profile quick`?\n", "\(misspelt.err)")
+    let threads = try convnotes(["all", "--threads", "0"])
+    #expect(threads.status != 0 && threads.err.contains("--threads must be between 1 and 256"))
+    let profile = try convnotes(["all", "--profile", "fast"])
+    #expect(profile.status != 0 && profile.err.contains("fast"))
+  }
+
+  @Test func listShowsEveryExperiment() throws {
+    let r = try convnotes(["list", "--results", "/nonexistent"])
+    #expect(r.status == 0)
+    #expect(r.out.hasPrefix("id "))
+    #expect(r.out.contains("map-evaluation  Scoring detectors"))
+  }
+
+  @Test func evalDetectionsMatchesPycocotoolsOnTheCrossCheckFiles() throws {
+    let r = try convnotes([
+      "eval-detections", "--gt", fixtures.appendingPathComponent("crosscheck-1-gt.json").path,
+      "--dt", fixtures.appendingPathComponent("crosscheck-1-dt.json").path,
+    ])
+    #expect(r.status == 0, "\(r.err)")
+    // pycocotools 2.0.11 prints these two lines for the same files.
+    #expect(r.out.contains(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.286"))
+    #expect(r.out.contains(" Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = 0.262"))
+    let json = try convnotes([
+      "eval-detections", "--gt", fixtures.appendingPathComponent("crosscheck-2-gt.json").path,
+      "--dt", fixtures.appendingPathComponent("crosscheck-2-dt.json").path, "--metric", "voc07", "--json",
+    ])
+    let decoded = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+    let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("crosscheck-2-expected.json"))) as? [String: Any]
+    let ours = try #require(decoded?["voc07mAP"] as? Double)
+    let theirs = try #require(expected?["voc07mAP"] as? Double)
+    #expect(abs(ours - theirs) < 1e-9)
+    #expect(decoded?["coco"] == nil)
+  }
+
+  @Test func malformedDetectionsNameFileAndFieldAndWriteNothing() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let dt = folder.appendingPathComponent("dt.json")
+    try Data("[{\"image_id\": 1000, \"category_id\": 1, \"bbox\": [1, 2, -3, 4], \"score\": 0.5}]".utf8).write(to: dt)
+    let output = folder.appendingPathComponent("out.json")
+    let r = try convnotes([
+      "eval-detections", "--gt", fixtures.appendingPathComponent("crosscheck-1-gt.json").path, "--dt", dt.path,
+      "--output", output.path,
+    ])
+    #expect(r.status == 1)
+    #expect(r.err == "convnotes: \(dt.path): [0].bbox[2]: width must be >= 0, got -3.0\n")
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+    let missing = try convnotes(["eval-detections", "--gt", folder.appendingPathComponent("nope.json").path, "--dt", dt.path])
+    #expect(missing.status == 1 && missing.err.contains("nope.json: cannot read the file"))
+  }
+
+  @Test func runThenVerifyThenReport() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+    let results = folder.appendingPathComponent("results").path
+    let run = try convnotes(["run", "map-evaluation", "--profile", "quick", "--threads", "1", "--out", results])
+    #expect(run.status == 0, "\(run.err)")
+    #expect(run.err.contains("[1/1] map-evaluation (quick) ..."))
+    let verify = try convnotes(["verify", "--results", results, "--junit", folder.appendingPathComponent("v.xml").path], in: repository)
+    #expect(verify.status == 0, "\(verify.out)")
+    #expect(verify.out.contains("verify: ") && verify.out.contains(" 0 failed"))
+    let site = folder.appendingPathComponent("site").path
+    let report = try convnotes(["report", "--results", results, "--site", site], in: repository)
+    #expect(report.status == 0, "\(report.err)")
+    #expect(report.out == site + "/index.html\n")
+    #expect(FileManager.default.fileExists(atPath: site + "/map-evaluation.html"))
+  }
+
+  @Test func verifyFailsWithFileAndLineWhenResultsAreMissing() throws {
+    let verify = try convnotes(["verify", "--results", "/nonexistent-results"], in: repository)
+    #expect(verify.status == 1)
+    #expect(verify.out.contains("chapters/12-map-evaluation.md:2: no results for experiment `map-evaluation`"))
+  }
+}
