@@ -8,10 +8,10 @@
 // IoU = inter / (area_kept + area_other - inter), compared with `>`.
 //
 // Speed: instead of comparing every box with every later box (quadratic),
-// each candidate is compared only with kept boxes that share a cell of a
-// uniform grid with it. Two boxes with a positive overlap share a cell, so
+// each candidate is compared only with kept boxes whose centres lie in a
+// window that any suppressing box must lie in (derivation at greedyGrid), so
 // the kept set is exactly the quadratic algorithm's. Degenerate inputs
-// (inverted boxes, a negative threshold) fall back to the plain loop.
+// (inverted boxes, NaN, a negative threshold) fall back to the plain loop.
 
 /// Indices of the boxes greedy NMS keeps, in order of decreasing score.
 ///
@@ -89,53 +89,74 @@ private func greedyQuadratic(
   return keep
 }
 
-/// The same rule, with kept boxes bucketed in a uniform grid.
+/// The same rule, with each kept box filed under the grid cell of its centre.
+///
+/// Which kept boxes can suppress candidate j? IoU > t needs an overlap
+/// width ow > t * max(w_i, w_j) (because inter > t * max(a_i, a_j) and the
+/// overlap height is at most min(h_i, h_j)), hence also w_i < w_j / t; and
+/// ow <= (w_i + w_j) / 2 - |cx_i - cx_j|. Together:
+///   |cx_i - cx_j| < w_j / 2 + max(0, 1/2 - t) * w_j / t,
+/// (w_j / 2 for the usual t >= 0.5), and the same in y. Any box that
+/// overlaps j at all also has |cx_i - cx_j| < (w_i + w_j) / 2. The search
+/// visits only the cells of that window (with slack for Float32 rounding),
+/// so it meets a few dozen kept boxes per candidate instead of all of them.
 private func greedyGrid(
   _ b: UnsafeBufferPointer<Float>, _ area: UnsafeBufferPointer<Float>, _ order: [Int],
   _ threshold: Double
 ) -> [Int] {
   let n = order.count
-  var minX = Float.infinity, minY = Float.infinity, maxX = -Float.infinity, maxY = -Float.infinity
-  var sideSum: Double = 0
+  var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+  var maxW = 0.0, maxH = 0.0, sideSum = 0.0
+  var cx = [Double](repeating: 0, count: n), cy = [Double](repeating: 0, count: n)
   for i in 0..<n {
-    minX = min(minX, b[4 * i]); minY = min(minY, b[4 * i + 1])
-    maxX = max(maxX, b[4 * i + 2]); maxY = max(maxY, b[4 * i + 3])
-    sideSum += Double(b[4 * i + 2] - b[4 * i] + b[4 * i + 3] - b[4 * i + 1]) / 2
+    let x1 = Double(b[4 &* i]), y1 = Double(b[4 &* i &+ 1]), x2 = Double(b[4 &* i &+ 2]), y2 = Double(b[4 &* i &+ 3])
+    cx[i] = (x1 + x2) / 2
+    cy[i] = (y1 + y2) / 2
+    minX = min(minX, cx[i]); maxX = max(maxX, cx[i]); minY = min(minY, cy[i]); maxY = max(maxY, cy[i])
+    maxW = max(maxW, x2 - x1); maxH = max(maxH, y2 - y1)
+    sideSum += (x2 - x1 + y2 - y1) / 2
   }
-  // Cells about twice the mean box side; at most 256 x 256 of them.
-  let extent = Double(max(maxX - minX, maxY - minY))
-  let cell = max(2 * sideSum / Double(n), extent / 256, 1e-6)
-  let cols = min(Int(Double(maxX - minX) / cell) + 1, 256)
-  let rows = min(Int(Double(maxY - minY) / cell) + 1, 256)
-  func cellRange(_ i: Int) -> (c0: Int, c1: Int, r0: Int, r1: Int) {
-    func clampCol(_ v: Float) -> Int { min(max(Int(Double(v - minX) / cell), 0), cols - 1) }
-    func clampRow(_ v: Float) -> Int { min(max(Int(Double(v - minY) / cell), 0), rows - 1) }
-    return (clampCol(b[4 * i]), clampCol(b[4 * i + 2]), clampRow(b[4 * i + 1]), clampRow(b[4 * i + 3]))
-  }
+  let extent = max(maxX - minX, maxY - minY)
+  let cell = max(0.5 * sideSum / Double(n), extent / 1024, 1e-6)
+  let cols = min(Int((maxX - minX) / cell) + 1, 1024)
+  let rows = min(Int((maxY - minY) / cell) + 1, 1024)
+  // The float IoU can exceed the exact one by a few ulps: bound with a slightly lower t.
+  let t = threshold * (1 - 1e-5) - 1e-7
+  let reach = t > 0 ? 0.5 + max(0, 0.5 - t) / t : Double.infinity  // window half-width / side
   var cells = [[Int32]](repeating: [], count: cols * rows)
-  var lastSeen = [Int32](repeating: -1, count: n)  // candidate rank that last compared with box i
   var keep: [Int] = []
-  for (rank, j) in order.enumerated() {
-    let r = cellRange(j)
+  for j in order {
+    let wj = Double(b[4 &* j &+ 2] - b[4 &* j]), hj = Double(b[4 &* j &+ 3] - b[4 &* j &+ 1])
+    let rx = min(reach * wj, (wj + maxW) / 2) * (1 + 1e-6) + 1e-6
+    let ry = min(reach * hj, (hj + maxH) / 2) * (1 + 1e-6) + 1e-6
+    let c0 = max(Int(((cx[j] - rx - minX) / cell).rounded(.down)), 0)
+    let c1 = min(Int(((cx[j] + rx - minX) / cell).rounded(.down)), cols - 1)
+    let r0 = max(Int(((cy[j] - ry - minY) / cell).rounded(.down)), 0)
+    let r1 = min(Int(((cy[j] + ry - minY) / cell).rounded(.down)), rows - 1)
+    let jx1 = b[4 &* j], jy1 = b[4 &* j &+ 1], jx2 = b[4 &* j &+ 2], jy2 = b[4 &* j &+ 3]
     var suppressed = false
-    search: for row in r.r0...r.r1 {
-      for col in r.c0...r.c1 {
-        for k in cells[row * cols + col] {
-          let i = Int(k)
-          if lastSeen[i] == Int32(rank) { continue }
-          lastSeen[i] = Int32(rank)
-          if Double(torchvisionIoU(b, area, i, j)) > threshold {
-            suppressed = true
-            break search
+    if c0 <= c1 && r0 <= r1 {
+      search: for r in r0...r1 {
+        for c in c0...c1 {
+          for k in cells[r &* cols &+ c] {
+            let i = Int(k)
+            // Boxes that do not overlap have IoU 0, never above a threshold >= 0.
+            let disjointX = b[4 &* i] >= jx2 || b[4 &* i &+ 2] <= jx1
+            let disjointY = b[4 &* i &+ 1] >= jy2 || b[4 &* i &+ 3] <= jy1
+            if disjointX || disjointY { continue }
+            if Double(torchvisionIoU(b, area, i, j)) > threshold {
+              suppressed = true
+              break search
+            }
           }
         }
       }
     }
     if suppressed { continue }
     keep.append(j)
-    for row in r.r0...r.r1 {
-      for col in r.c0...r.c1 { cells[row * cols + col].append(Int32(j)) }
-    }
+    let c = min(max(Int((cx[j] - minX) / cell), 0), cols - 1)
+    let r = min(max(Int((cy[j] - minY) / cell), 0), rows - 1)
+    cells[r &* cols &+ c].append(Int32(truncatingIfNeeded: j))
   }
   return keep
 }

@@ -101,6 +101,7 @@ public enum BenchmarkSuite {
     }
     guard kept == reference else { throw BenchmarkError("NMS keeps \(kept.count) boxes, the quadratic loop \(reference.count)") }
     log("nms: keeps exactly the quadratic loop's \(kept.count) of \(scores.count) boxes. Timing.")
+    try AtomicFile.write(Data("[\(kept.map(String.init).joined(separator: ", "))]".utf8), to: URL(fileURLWithPath: ".build/bench/nms-kept.json"))
     let seconds = best(repeats) { _ = nonMaxSuppression(flatBoxes: boxes, scores: scores, iouThreshold: 0.5) }
     return BenchmarkResult(
       name: "greedy NMS, 20,000 boxes, IoU 0.5 (\(kept.count) kept)", seconds: seconds,
@@ -165,7 +166,8 @@ public enum BenchmarkSuite {
       guard abs(ours - ap) < 1e-9 else { throw BenchmarkError("COCO AP \(ours) differs from pycocotools' \(ap)") }
       validation += "; = pycocotools on crosscheck-1 (|Δ| \(String(format: "%.0e", abs(ours - ap))))"
     }
-    log("coco evaluation: \(validation). Timing \(data.imageIds.count) images, \(data.objects.count) objects, \(detections.count) detections.")
+    let summary = COCOEvaluation.evaluate(data, detections: detections).summary
+    log("coco evaluation: \(validation); this workload: AP \(String(format: "%.6f", summary.ap)), AP50 \(String(format: "%.6f", summary.ap50)). Timing \(data.imageIds.count) images, \(data.objects.count) objects, \(detections.count) detections.")
     let seconds = best(repeats) { _ = COCOEvaluation.evaluate(data, detections: detections).summary }
     // The CLI path: JSON in, parse, evaluate COCO and VOC.
     let encoder = JSONEncoder()

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import Testing
 
@@ -58,5 +59,26 @@ struct NonMaxSuppressionTests {
     let fast = nonMaxSuppression(flatBoxes: flat, scores: scores, iouThreshold: threshold)
     #expect(fast == naiveNMS(flat, scores, threshold))
     #expect(fast.count > 10 && fast.count < n)
+  }
+
+  @Test(arguments: [0.05, 0.2, 0.45, 0.5, 0.55, 0.9])
+  func windowSearchIsExactForMixedSizesAndNestedBoxes(threshold: Double) {
+    var rng = SplitMix64(seed: 17)
+    var flat: [Float] = []
+    var scores: [Float] = []
+    for k in 0..<1200 {
+      // log-uniform sides from 1 to 300 px, some elongated, some nested in the previous box
+      let w = Float(exp(rng.uniform(0, log(300)))), h = Float(exp(rng.uniform(0, log(300)))) * (k % 7 == 0 ? 0.1 : 1)
+      if k % 5 == 4, flat.count >= 4 {
+        let (px, py) = (flat[flat.count - 4], flat[flat.count - 3])
+        let (pw, ph) = (flat[flat.count - 2] - px, flat[flat.count - 1] - py)
+        flat += [px, py, px + pw, py + ph * Float(threshold)]  // IoU with the previous box = threshold, up to rounding
+      } else {
+        let x = Float(rng.uniform(0, 600)), y = Float(rng.uniform(0, 600))
+        flat += [x, y, x + w, y + h]
+      }
+      scores.append(Float(Int(rng.uniform(0, 20))) / 20)
+    }
+    #expect(nonMaxSuppression(flatBoxes: flat, scores: scores, iouThreshold: threshold) == naiveNMS(flat, scores, threshold))
   }
 }
