@@ -34,70 +34,56 @@ public enum COCOFormat {
   }
 
   static func data(_ url: URL) throws -> Data {
+    // (read whole: COCO files are at most a few hundred megabytes)
     do { return try Data(contentsOf: url) } catch {
       throw DetectionFormatError(file: url.path, field: "", message: "cannot read the file (\(error.localizedDescription))")
     }
   }
 
   public static func parseGroundTruth(_ data: Data, file: String) throws -> DetectionDataset {
-    let root = try object(json(data, file: file), file: file, field: "")
-    let images = try array(root["images"], file: file, field: "images")
+    let raw = try decode(RawGroundTruth.self, from: data, file: file)
     var imageIds: [Int] = []
     var seenImages = Set<Int>()
-    for (i, item) in images.enumerated() {
-      let field = "images[\(i)]"
-      let id = try integer(object(item, file: file, field: field)["id"], file: file, field: field + ".id")
-      guard seenImages.insert(id).inserted else {
-        throw DetectionFormatError(file: file, field: field + ".id", message: "duplicate image id \(id)")
+    for (i, image) in raw.images.enumerated() {
+      guard seenImages.insert(image.id).inserted else {
+        throw DetectionFormatError(file: file, field: "images[\(i)].id", message: "duplicate image id \(image.id)")
       }
-      imageIds.append(id)
+      imageIds.append(image.id)
     }
     var categories: [Category] = []
     var seenCategories = Set<Int>()
-    for (i, item) in try array(root["categories"], file: file, field: "categories").enumerated() {
-      let field = "categories[\(i)]"
-      let dict = try object(item, file: file, field: field)
-      let id = try integer(dict["id"], file: file, field: field + ".id")
-      guard seenCategories.insert(id).inserted else {
-        throw DetectionFormatError(file: file, field: field + ".id", message: "duplicate category id \(id)")
+    for (i, category) in raw.categories.enumerated() {
+      guard seenCategories.insert(category.id).inserted else {
+        throw DetectionFormatError(file: file, field: "categories[\(i)].id", message: "duplicate category id \(category.id)")
       }
-      let name = dict["name"] as? String ?? "\(id)"
-      categories.append(Category(id: id, name: name))
+      categories.append(Category(id: category.id, name: category.name ?? "\(category.id)"))
     }
     var objects: [GroundTruthObject] = []
+    objects.reserveCapacity(raw.annotations.count)
     var seenAnnotations = Set<Int>()
-    for (i, item) in try array(root["annotations"], file: file, field: "annotations").enumerated() {
+    for (i, a) in raw.annotations.enumerated() {
       let field = "annotations[\(i)]"
-      let dict = try object(item, file: file, field: field)
-      let id = try integer(dict["id"], file: file, field: field + ".id")
-      guard seenAnnotations.insert(id).inserted else {
-        throw DetectionFormatError(file: file, field: field + ".id", message: "duplicate annotation id \(id)")
+      guard seenAnnotations.insert(a.id).inserted else {
+        throw DetectionFormatError(file: file, field: field + ".id", message: "duplicate annotation id \(a.id)")
       }
-      let imageId = try integer(dict["image_id"], file: file, field: field + ".image_id")
-      guard seenImages.contains(imageId) else {
+      guard seenImages.contains(a.image_id) else {
         throw DetectionFormatError(
-          file: file, field: field + ".image_id", message: "image id \(imageId) is not in `images`")
+          file: file, field: field + ".image_id", message: "image id \(a.image_id) is not in `images`")
       }
-      let categoryId = try integer(dict["category_id"], file: file, field: field + ".category_id")
-      guard seenCategories.contains(categoryId) else {
+      guard seenCategories.contains(a.category_id) else {
         throw DetectionFormatError(
-          file: file, field: field + ".category_id", message: "category id \(categoryId) is not in `categories`")
+          file: file, field: field + ".category_id", message: "category id \(a.category_id) is not in `categories`")
       }
-      let bbox = try box(dict["bbox"], file: file, field: field + ".bbox")
-      var area: Double? = nil
-      if let raw = dict["area"] {
-        let value = try number(raw, file: file, field: field + ".area")
-        guard value >= 0 else {
-          throw DetectionFormatError(file: file, field: field + ".area", message: "must be >= 0, got \(value)")
+      let bbox = try box(a.bbox, file: file, field: field + ".bbox")
+      if let area = a.area {
+        guard area >= 0 && area.isFinite else {
+          throw DetectionFormatError(file: file, field: field + ".area", message: "must be a finite number >= 0, got \(area)")
         }
-        area = value
       }
-      let crowd = try flag(dict["iscrowd"], file: file, field: field + ".iscrowd")
-      let difficult = try flag(dict["difficult"], file: file, field: field + ".difficult")
       objects.append(
         GroundTruthObject(
-          id: id, imageId: imageId, categoryId: categoryId, bbox: bbox, area: area,
-          isCrowd: crowd, isDifficult: difficult))
+          id: a.id, imageId: a.image_id, categoryId: a.category_id, bbox: bbox, area: a.area,
+          isCrowd: a.iscrowd?.value ?? false, isDifficult: a.difficult?.value ?? false))
     }
     return DetectionDataset(imageIds: imageIds, categories: categories, objects: objects)
   }
@@ -106,89 +92,147 @@ public enum COCOFormat {
     _ data: Data, file: String, for dataset: DetectionDataset
   ) throws -> [DetectedObject] {
     let images = Set(dataset.imageIds)
-    guard let list = try json(data, file: file) as? [Any] else {
-      throw DetectionFormatError(file: file, field: "", message: "expected a JSON array of detections")
-    }
+    let raw = try decode([RawDetection].self, from: data, file: file)
     var detections: [DetectedObject] = []
-    detections.reserveCapacity(list.count)
-    for (i, item) in list.enumerated() {
+    detections.reserveCapacity(raw.count)
+    for (i, d) in raw.enumerated() {
       let field = "[\(i)]"
-      let dict = try object(item, file: file, field: field)
-      let imageId = try integer(dict["image_id"], file: file, field: field + ".image_id")
-      guard images.contains(imageId) else {
+      guard images.contains(d.image_id) else {
         throw DetectionFormatError(
           file: file, field: field + ".image_id",
-          message: "image id \(imageId) is not an image of the ground truth")
+          message: "image id \(d.image_id) is not an image of the ground truth")
       }
-      let categoryId = try integer(dict["category_id"], file: file, field: field + ".category_id")
-      let bbox = try box(dict["bbox"], file: file, field: field + ".bbox")
-      let score = try number(dict["score"], file: file, field: field + ".score")
-      detections.append(DetectedObject(imageId: imageId, categoryId: categoryId, bbox: bbox, score: score))
+      let bbox = try box(d.bbox, file: file, field: field + ".bbox")
+      guard d.score.isFinite else {
+        throw DetectionFormatError(file: file, field: field + ".score", message: "expected a finite number, got \(d.score)")
+      }
+      detections.append(DetectedObject(imageId: d.image_id, categoryId: d.category_id, bbox: bbox, score: d.score))
     }
     return detections
   }
 
-  // MARK: - Field readers
+  // MARK: - The JSON shapes
 
-  static func json(_ data: Data, file: String) throws -> Any {
-    do { return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-      let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-      throw DetectionFormatError(file: file, field: "", message: "not valid JSON (\(detail))")
+  struct RawGroundTruth: Decodable {
+    var images: [RawImage]
+    var categories: [RawCategory]
+    var annotations: [RawAnnotation]
+  }
+
+  struct RawImage: Decodable { @Identifier var id: Int }
+
+  struct RawCategory: Decodable {
+    @Identifier var id: Int
+    var name: String?
+  }
+
+  struct RawAnnotation: Decodable {
+    @Identifier var id: Int
+    @Identifier var image_id: Int
+    @Identifier var category_id: Int
+    var bbox: [Double]
+    var area: Double?
+    var iscrowd: Flag?
+    var difficult: Flag?
+  }
+
+  struct RawDetection: Decodable {
+    @Identifier var image_id: Int
+    @Identifier var category_id: Int
+    var bbox: [Double]
+    var score: Double
+  }
+
+  /// An integer id; 7.0 is accepted, 7.5 is an error naming the field.
+  @propertyWrapper
+  struct Identifier: Decodable {
+    var wrappedValue: Int
+    init(from decoder: Decoder) throws {
+      let c = try decoder.singleValueContainer()
+      let d = try c.decode(Double.self)
+      guard d == d.rounded(), abs(d) < 9e15 else {
+        throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected an integer id, got \(d)")
+      }
+      wrappedValue = Int(d)
     }
   }
 
-  static func object(_ value: Any?, file: String, field: String) throws -> [String: Any] {
-    guard let dict = value as? [String: Any] else {
-      throw DetectionFormatError(file: file, field: field, message: value == nil ? "missing" : "expected an object")
+  /// 0/1 or false/true.
+  struct Flag: Decodable {
+    var value: Bool
+    init(from decoder: Decoder) throws {
+      let c = try decoder.singleValueContainer()
+      if let b = try? c.decode(Bool.self) {
+        value = b
+        return
+      }
+      let n = try c.decode(Int.self)
+      guard n == 0 || n == 1 else {
+        throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected 0 or 1, got \(n)")
+      }
+      value = n == 1
     }
-    return dict
   }
 
-  static func array(_ value: Any?, file: String, field: String) throws -> [Any] {
-    guard let list = value as? [Any] else {
-      throw DetectionFormatError(file: file, field: field, message: value == nil ? "missing" : "expected an array")
+  /// JSONDecoder, with its errors turned into `file: field: message`.
+  static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws -> T {
+    do {
+      return try JSONDecoder().decode(type, from: data)
+    } catch let error as DecodingError {
+      throw formatError(error, file: file)
+    } catch {
+      throw DetectionFormatError(file: file, field: "", message: "not valid JSON (\(error))")
     }
-    return list
   }
 
-  static func number(_ value: Any?, file: String, field: String) throws -> Double {
-    guard let value else { throw DetectionFormatError(file: file, field: field, message: "missing") }
-    guard let n = value as? NSNumber, !isJSONBoolean(value) else {
-      throw DetectionFormatError(file: file, field: field, message: "expected a number, got \(describe(value))")
+  static func path(_ codingPath: [CodingKey]) -> String {
+    var out = ""
+    for key in codingPath {
+      if let index = key.intValue { out += "[\(index)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
     }
-    let d = n.doubleValue
-    guard d.isFinite else {
-      throw DetectionFormatError(file: file, field: field, message: "expected a finite number, got \(d)")
-    }
-    return d
+    return out
   }
 
-  static func integer(_ value: Any?, file: String, field: String) throws -> Int {
-    let d = try number(value, file: file, field: field)
-    guard d == d.rounded(), abs(d) < 9e15 else {
-      throw DetectionFormatError(file: file, field: field, message: "expected an integer id, got \(d)")
+  static func formatError(_ error: DecodingError, file: String) -> DetectionFormatError {
+    switch error {
+    case .keyNotFound(let key, let context):
+      return DetectionFormatError(file: file, field: path(context.codingPath + [key]), message: "missing")
+    case .valueNotFound(let type, let context):
+      return DetectionFormatError(file: file, field: path(context.codingPath), message: "expected \(describe(type)), got null")
+    case .typeMismatch(let type, let context):
+      let field = path(context.codingPath)
+      if field.isEmpty && type is [Any].Type {
+        return DetectionFormatError(file: file, field: "", message: "expected a JSON array of detections")
+      }
+      return DetectionFormatError(file: file, field: field, message: "expected \(describe(type))")
+    case .dataCorrupted(let context):
+      if context.codingPath.isEmpty {
+        let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+        return DetectionFormatError(file: file, field: "", message: "not valid JSON (\(detail ?? context.debugDescription))")
+      }
+      return DetectionFormatError(file: file, field: path(context.codingPath), message: context.debugDescription)
+    @unknown default:
+      return DetectionFormatError(file: file, field: "", message: "\(error)")
     }
-    return Int(d)
   }
 
-  static func flag(_ value: Any?, file: String, field: String) throws -> Bool {
-    guard let value else { return false }
-    if isJSONBoolean(value), let b = value as? Bool { return b }
-    let d = try number(value, file: file, field: field)
-    guard d == 0 || d == 1 else {
-      throw DetectionFormatError(file: file, field: field, message: "expected 0 or 1, got \(d)")
+  static func describe(_ type: Any.Type) -> String {
+    switch type {
+    case is Double.Type, is Int.Type: "a number"
+    case is String.Type: "a string"
+    case is Bool.Type: "0 or 1"
+    default: type is [Any].Type ? "an array" : "an object"
     }
-    return d == 1
   }
 
-  static func box(_ value: Any?, file: String, field: String) throws -> COCOBox {
-    let list = try array(value, file: file, field: field)
-    guard list.count == 4 else {
+  static func box(_ v: [Double], file: String, field: String) throws -> COCOBox {
+    guard v.count == 4 else {
       throw DetectionFormatError(
-        file: file, field: field, message: "expected [x, y, width, height], got \(list.count) numbers")
+        file: file, field: field, message: "expected [x, y, width, height], got \(v.count) numbers")
     }
-    var v = [Double]()
-    for (k, item) in list.enumerated() { v.append(try number(item, file: file, field: "\(field)[\(k)]")) }
+    for (k, x) in v.enumerated() where !x.isFinite {
+      throw DetectionFormatError(file: file, field: "\(field)[\(k)]", message: "expected a finite number, got \(x)")
+    }
     guard v[2] >= 0 else {
       throw DetectionFormatError(file: file, field: field + "[2]", message: "width must be >= 0, got \(v[2])")
     }
@@ -196,22 +240,5 @@ public enum COCOFormat {
       throw DetectionFormatError(file: file, field: field + "[3]", message: "height must be >= 0, got \(v[3])")
     }
     return COCOBox(x: v[0], y: v[1], width: v[2], height: v[3])
-  }
-
-  static func describe(_ value: Any) -> String {
-    switch value {
-    case is String: "a string"
-    case is Bool: "a boolean"
-    case is [Any]: "an array"
-    case is [String: Any]: "an object"
-    case is NSNull: "null"
-    default: "\(value)"
-    }
-  }
-
-  /// JSON `true`/`false` arrive as NSNumber on Linux; they are not numbers here.
-  static func isJSONBoolean(_ value: Any) -> Bool {
-    guard let n = value as? NSNumber else { return false }
-    return String(cString: n.objCType) == "c"  // numbers parse as "i", "q" or "d"
   }
 }

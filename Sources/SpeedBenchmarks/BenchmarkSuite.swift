@@ -26,14 +26,16 @@ public struct BenchmarkResult: Sendable, Codable {
 public enum BenchmarkSuite {
   public static func runAll(repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
     var results: [BenchmarkResult] = []
+    // sgemm last: OpenBLAS's idle worker threads spin for a while after a
+    // multi-threaded call and would steal the core the other benchmarks use.
+    results.append(try nms(repeats: repeats, log: log))
+    results.append(contentsOf: try cocoEvaluation(repeats: repeats, log: log))
     let threadsBefore = BLAS.threads
     defer { BLAS.setThreads(threadsBefore) }
     for threads in [1, 2] {
       BLAS.setThreads(threads)
       results.append(try sgemm(repeats: repeats, threads: threads, log: log))
     }
-    results.append(try nms(repeats: repeats, log: log))
-    results.append(contentsOf: try cocoEvaluation(repeats: repeats, log: log))
     return results
   }
 

@@ -41,6 +41,10 @@ struct COCOFormatTests {
       field: "[0].bbox", contains: "got 3 numbers")
     expectError("[{\"image_id\": \"a\", \"category_id\": 3, \"bbox\": [0, 0, 3, 3], \"score\": 1}]",
       field: "[0].image_id", contains: "expected a number")
+    expectError("[{\"image_id\": 1.5, \"category_id\": 3, \"bbox\": [0, 0, 3, 3], \"score\": 1}]",
+      field: "[0].image_id", contains: "expected an integer id, got 1.5")
+    expectError("[{\"image_id\": 1, \"category_id\": 3, \"bbox\": [0, null, 3, 3], \"score\": 1}]",
+      field: "[0].bbox[1]", contains: "got null")
     expectError("[{\"image_id\": 1, \"category_id\": 3, \"bbox\": [0, 0, 3, 3], \"score\": true}]",
       field: "[0].score", contains: "expected a number")
     expectError("{\"image_id\": 1}", field: "", contains: "expected a JSON array")
