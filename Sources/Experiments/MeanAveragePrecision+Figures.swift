@@ -38,16 +38,22 @@ extension MeanAveragePrecision {
     return figure
   }
 
+  /// Unit square axes for precision against recall.
+  static func precisionRecallAxes(title: String) -> Axes {
+    var ax = Axes()
+    ax.title = title
+    ax.xLabel = "recall"
+    ax.yLabel = "precision"
+    ax.xLimits = 0...1
+    ax.yLimits = 0...1.02
+    ax.legend = .lowerLeft
+    return ax
+  }
+
   static func prCurveFigure(coco: COCOEvaluation, categories: [Category]) -> Figure {
     var figure = Figure(width: 920, height: 380, rows: 1, columns: 2)
     for (panel, t) in [0, 5].enumerated() {
-      var ax = Axes()
-      ax.title = "IoU ≥ \(fixed(coco.parameters.iouThresholds[t], 2))"
-      ax.xLabel = "recall"
-      ax.yLabel = "precision"
-      ax.xLimits = 0...1
-      ax.yLimits = 0...1.02
-      ax.legend = .lowerLeft
+      var ax = precisionRecallAxes(title: "IoU ≥ \(fixed(coco.parameters.iouThresholds[t], 2))")
       for (k, category) in categories.enumerated() {
         let curve = coco.curves[k][t]
         guard !curve.recall.isEmpty else { continue }
@@ -60,13 +66,8 @@ extension MeanAveragePrecision {
 
   static func interpolationFigure(_ result: VOCClassResult, name: String) -> Figure {
     var figure = Figure(width: 640, height: 400)
-    var ax = Axes()
-    ax.title = "\(name): VOC 2007 AP \(fixed(result.ap07 ?? 0, 3)) vs VOC 2010 AP \(fixed(result.ap10 ?? 0, 3))"
-    ax.xLabel = "recall"
-    ax.yLabel = "precision"
-    ax.xLimits = 0...1
-    ax.yLimits = 0...1.02
-    ax.legend = .lowerLeft
+    var ax = precisionRecallAxes(
+      title: "\(name): VOC 2007 AP \(fixed(result.ap07 ?? 0, 3)) vs VOC 2010 AP \(fixed(result.ap10 ?? 0, 3))")
     let recall = result.recall, precision = result.precision
     ax.line(x: recall, y: precision, label: "measured", color: Color.lightGray, width: 1.25)
     // Monotone envelope as steps; its area is the VOC 2010 AP.
