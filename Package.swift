@@ -33,13 +33,15 @@ let package = Package(
     // MARK: - Library modules
     .target(name: "Support"),
     .target(name: "Tensor", dependencies: ["CBLAS"]),
+    .target(name: "Layers", dependencies: ["Tensor"]),
+    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
     .target(name: "Detection", dependencies: ["Tensor"]),
     .target(name: "Plot", dependencies: ["CPangoCairo"]),
     .target(
       name: "Report",
       dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")]),
-    .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Detection", "Support"]),
-    .target(name: "Experiments", dependencies: ["Support", "Tensor", "Detection", "Plot"]),
+    .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Layers", "Datasets", "Detection", "Support"]),
+    .target(name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Plot"]),
 
     // MARK: - Command-line tool
     .executableTarget(
@@ -52,6 +54,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(name: "SupportTests", dependencies: ["Support"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensor"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),

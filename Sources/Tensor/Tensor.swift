@@ -48,3 +48,25 @@ public struct Tensor: Sendable, Equatable {
     return out
   }
 }
+
+extension Tensor {
+  /// Calls `body` with a pointer to the scalars (valid even for an empty tensor).
+  @inlinable
+  public func withPointer<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+    try scalars.withUnsafeBufferPointer { p in
+      if let base = p.baseAddress { return try body(base) }
+      var dummy: Float = 0
+      return try withUnsafePointer(to: &dummy) { try body($0) }
+    }
+  }
+
+  /// Calls `body` with a mutable pointer to the scalars (valid even for an empty tensor).
+  @inlinable
+  public mutating func withMutablePointer<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    try scalars.withUnsafeMutableBufferPointer { p in
+      if let base = p.baseAddress { return try body(base) }
+      var dummy: Float = 0
+      return try withUnsafeMutablePointer(to: &dummy) { try body($0) }
+    }
+  }
+}

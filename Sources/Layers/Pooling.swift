@@ -1,0 +1,131 @@
+// Max and average pooling over k x k windows with a stride (no padding).
+//
+// MaxPool2D routes the gradient to the first maximum of each window when
+// values tie (PyTorch's rule; splitting it among ties disagrees with PyTorch
+// wherever a ReLU leaves a window of zeros). AvgPool2D spreads it evenly.
+// OH = (H - k) / stride + 1. Reference twins: Reference/NaivePool.swift.
+import Tensor
+
+public final class MaxPool2D: Layer {
+  public struct Cache {
+    let inputShape: [Int]
+    let argmax: [Int32]  // per output element: the input index (within its plane) of the max
+  }
+
+  public let name: String
+  public let size: Int
+  public let stride: Int
+
+  public init(name: String, size: Int = 2, stride: Int? = nil) {
+    self.name = name
+    self.size = size
+    self.stride = stride ?? size
+  }
+
+  public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
+    precondition(x.rank == 4 && x.shape[2] >= size && x.shape[3] >= size, "MaxPool2D(\(name)): input \(x.shape) too small for \(size)x\(size)")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let oh = (h - size) / stride + 1, ow = (w - size) / stride + 1
+    var y = Tensor(zeros: [n, c, oh, ow])
+    var argmax = [Int32](repeating: 0, count: n * c * oh * ow)
+    x.withPointer { px in
+      y.withMutablePointer { py in
+        argmax.withUnsafeMutableBufferPointer { pa in
+          for plane in 0..<(n &* c) {
+            let src = px + plane &* h &* w
+            for i in 0..<oh {
+              for j in 0..<ow {
+                var best = (i &* stride) &* w &+ j &* stride
+                for di in 0..<size {
+                  for dj in 0..<size {
+                    let k = (i &* stride &+ di) &* w &+ j &* stride &+ dj
+                    if src[k] > src[best] { best = k }
+                  }
+                }
+                let o = (plane &* oh &+ i) &* ow &+ j
+                py[o] = src[best]
+                pa[o] = Int32(truncatingIfNeeded: best)
+              }
+            }
+          }
+        }
+      }
+    }
+    return (y, Cache(inputShape: x.shape, argmax: argmax))
+  }
+
+  public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
+    var dx = Tensor(zeros: cache.inputShape)
+    let (h, w) = (cache.inputShape[2], cache.inputShape[3])
+    let perPlane = dout.shape[2] * dout.shape[3]
+    dx.withMutablePointer { pdx in
+      dout.withPointer { pd in
+        cache.argmax.withUnsafeBufferPointer { pa in
+          for o in 0..<pa.count {
+            let plane = o / perPlane
+            pdx[plane &* h &* w &+ Int(pa[o])] += pd[o]
+          }
+        }
+      }
+    }
+    return dx
+  }
+}
+
+public final class AvgPool2D: Layer {
+  public struct Cache { let inputShape: [Int] }
+
+  public let name: String
+  public let size: Int
+  public let stride: Int
+
+  public init(name: String, size: Int = 2, stride: Int? = nil) {
+    self.name = name
+    self.size = size
+    self.stride = stride ?? size
+  }
+
+  public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
+    precondition(x.rank == 4 && x.shape[2] >= size && x.shape[3] >= size, "AvgPool2D(\(name)): input \(x.shape) too small for \(size)x\(size)")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let oh = (h - size) / stride + 1, ow = (w - size) / stride + 1
+    let scale = 1 / Float(size * size)
+    var y = Tensor(zeros: [n, c, oh, ow])
+    x.withPointer { px in
+      y.withMutablePointer { py in
+        for plane in 0..<(n &* c) {
+          let src = px + plane &* h &* w
+          for i in 0..<oh {
+            for j in 0..<ow {
+              var sum: Float = 0
+              for di in 0..<size { for dj in 0..<size { sum += src[(i &* stride &+ di) &* w &+ j &* stride &+ dj] } }
+              py[(plane &* oh &+ i) &* ow &+ j] = sum * scale
+            }
+          }
+        }
+      }
+    }
+    return (y, Cache(inputShape: x.shape))
+  }
+
+  public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
+    var dx = Tensor(zeros: cache.inputShape)
+    let (n, c, h, w) = (cache.inputShape[0], cache.inputShape[1], cache.inputShape[2], cache.inputShape[3])
+    let (oh, ow) = (dout.shape[2], dout.shape[3])
+    let scale = 1 / Float(size * size)
+    dx.withMutablePointer { pdx in
+      dout.withPointer { pd in
+        for plane in 0..<(n &* c) {
+          let dst = pdx + plane &* h &* w
+          for i in 0..<oh {
+            for j in 0..<ow {
+              let g = pd[(plane &* oh &+ i) &* ow &+ j] * scale
+              for di in 0..<size { for dj in 0..<size { dst[(i &* stride &+ di) &* w &+ j &* stride &+ dj] += g } }
+            }
+          }
+        }
+      }
+    }
+    return dx
+  }
+}
