@@ -49,13 +49,13 @@ public final class Conv2D: Layer {
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
     let g = geometry(for: x)
     precondition(g.outHeight > 0 && g.outWidth > 0, "Conv2D(\(name)): input \(x.shape) is smaller than the kernel")
-    var col = Tensor(zeros: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW)
+    var col = Tensor(uninitialized: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW), im2col writes every entry
     x.withPointer { px in col.withMutablePointer { im2col(px, g, into: $0) } }
     let f = outChannels
-    var yPermuted = Tensor(zeros: [f, g.columns])  // (F, N*OH*OW)
+    var yPermuted = Tensor(uninitialized: [f, g.columns])  // (F, N*OH*OW), sgemm with beta 0 writes it
     gemm(weight.value.reshaped([f, g.rows]), transposeA: false, col, transposeB: false, into: &yPermuted, beta: 0)
     let plane = g.outHeight * g.outWidth
-    var y = Tensor(zeros: [g.batch, f, g.outHeight, g.outWidth])  // (N, F, OH, OW)
+    var y = Tensor(uninitialized: [g.batch, f, g.outHeight, g.outWidth])  // (N, F, OH, OW)
     y.withMutablePointer { py in
       yPermuted.withPointer { pp in
         bias.value.withPointer { pb in
@@ -77,7 +77,7 @@ public final class Conv2D: Layer {
     let g = cache.geometry
     let f = outChannels
     let plane = g.outHeight * g.outWidth
-    var doutPermuted = Tensor(zeros: [f, g.columns])  // (F, N*OH*OW)
+    var doutPermuted = Tensor(uninitialized: [f, g.columns])  // (F, N*OH*OW)
     doutPermuted.withMutablePointer { pp in
       dout.withPointer { pd in
         bias.grad.withMutablePointer { db in
@@ -99,7 +99,7 @@ public final class Conv2D: Layer {
     var dWeight = weight.grad.reshaped([f, g.rows])
     gemm(doutPermuted, transposeA: false, cache.col, transposeB: true, into: &dWeight, beta: 1)  // (F, C*KH*KW)
     weight.grad = dWeight.reshaped(weight.value.shape)
-    var dcol = Tensor(zeros: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW)
+    var dcol = Tensor(uninitialized: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW), sgemm with beta 0 writes it
     gemm(weight.value.reshaped([f, g.rows]), transposeA: true, doutPermuted, transposeB: false, into: &dcol, beta: 0)
     var dx = Tensor(zeros: [g.batch, g.channels, g.height, g.width])  // (N, C, H, W)
     dcol.withPointer { pc in dx.withMutablePointer { col2im(pc, g, into: $0) } }

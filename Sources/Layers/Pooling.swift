@@ -26,8 +26,12 @@ public final class MaxPool2D: Layer {
     precondition(x.rank == 4 && x.shape[2] >= size && x.shape[3] >= size, "MaxPool2D(\(name)): input \(x.shape) too small for \(size)x\(size)")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let oh = (h - size) / stride + 1, ow = (w - size) / stride + 1
-    var y = Tensor(zeros: [n, c, oh, ow])
+    var y = Tensor(uninitialized: [n, c, oh, ow])
     var argmax = [Int32](repeating: 0, count: n * c * oh * ow)
+    if size == 2 && stride == 2 {
+      Self.forward2x2(x, n * c, h, w, &y, &argmax)
+      return (y, Cache(inputShape: x.shape, argmax: argmax))
+    }
     x.withPointer { px in
       y.withMutablePointer { py in
         argmax.withUnsafeMutableBufferPointer { pa in
@@ -54,6 +58,36 @@ public final class MaxPool2D: Layer {
     return (y, Cache(inputShape: x.shape, argmax: argmax))
   }
 
+  /// The common 2x2, stride-2 case without inner window loops.
+  static func forward2x2(_ x: Tensor, _ planes: Int, _ h: Int, _ w: Int, _ y: inout Tensor, _ argmax: inout [Int32]) {
+    let (oh, ow) = (h / 2, w / 2)
+    x.withPointer { px in
+      y.withMutablePointer { py in
+        argmax.withUnsafeMutableBufferPointer { pa in
+          for plane in 0..<planes {
+            let src = px + plane &* h &* w
+            let dst = py + plane &* oh &* ow
+            let arg = pa.baseAddress.map { $0 + plane &* oh &* ow }
+            for i in 0..<oh {
+              let r0 = (2 &* i) &* w, r1 = r0 &+ w
+              for j in 0..<ow {
+                let k = r0 &+ 2 &* j
+                var best = k
+                var value = src[k]
+                if src[k &+ 1] > value { best = k &+ 1; value = src[k &+ 1] }
+                let k2 = r1 &+ 2 &* j
+                if src[k2] > value { best = k2; value = src[k2] }
+                if src[k2 &+ 1] > value { best = k2 &+ 1; value = src[k2 &+ 1] }
+                dst[i &* ow &+ j] = value
+                arg?[i &* ow &+ j] = Int32(truncatingIfNeeded: best)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
     var dx = Tensor(zeros: cache.inputShape)
     let (h, w) = (cache.inputShape[2], cache.inputShape[3])
@@ -61,9 +95,13 @@ public final class MaxPool2D: Layer {
     dx.withMutablePointer { pdx in
       dout.withPointer { pd in
         cache.argmax.withUnsafeBufferPointer { pa in
-          for o in 0..<pa.count {
-            let plane = o / perPlane
-            pdx[plane &* h &* w &+ Int(pa[o])] += pd[o]
+          var o = 0
+          for plane in 0..<(pa.count / max(perPlane, 1)) {
+            let base = pdx + plane &* h &* w
+            for _ in 0..<perPlane {
+              base[Int(pa[o])] += pd[o]
+              o &+= 1
+            }
           }
         }
       }

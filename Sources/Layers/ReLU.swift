@@ -10,8 +10,9 @@ public final class ReLU: Layer {
 
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
     var y = x
+    let n = x.count
     y.withMutablePointer { p in
-      for i in 0..<x.count where p[i] < 0 { p[i] = 0 }
+      for i in 0..<n { p[i] = max(p[i], 0) }
     }
     return (y, Cache(input: x))
   }
@@ -19,14 +20,16 @@ public final class ReLU: Layer {
   // snippet.backward
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
     var dx = dout
+    let n = dout.count
     dx.withMutablePointer { d in
       cache.input.withPointer { x in
-        for i in 0..<dout.count {
-          switch rule {
-          case .gradient: if !(x[i] > 0) { d[i] = 0 }  // pass where the input was positive
-          case .deconvnet: if d[i] < 0 { d[i] = 0 }  // pass where the gradient is positive
-          case .guided: if !(x[i] > 0) || d[i] < 0 { d[i] = 0 }  // both
-          }
+        switch rule {
+        case .gradient:  // pass where the input was positive
+          for i in 0..<n { d[i] = x[i] > 0 ? d[i] : 0 }
+        case .deconvnet:  // pass where the gradient is positive
+          for i in 0..<n { d[i] = max(d[i], 0) }
+        case .guided:  // both
+          for i in 0..<n { d[i] = x[i] > 0 ? max(d[i], 0) : 0 }
         }
       }
     }

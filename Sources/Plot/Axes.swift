@@ -3,7 +3,7 @@
 /// Where the legend goes, inside the plot area.
 public enum LegendPlacement: String, Sendable { case none, upperRight, upperLeft, lowerRight, lowerLeft }
 
-public struct Axes: Sendable, Equatable {
+public struct Axes: Sendable {
   public var title: String?
   public var xLabel: String?
   public var yLabel: String?
@@ -16,6 +16,11 @@ public struct Axes: Sendable, Equatable {
   public var equalAspect = false
   public var legend: LegendPlacement = .upperRight
   public var grid = true
+  /// Ticks, tick labels, grid and frame; off for image panels.
+  public var decorations = true
+  /// Tick positions with their own labels (e.g. class names), instead of numbers.
+  public var xTicks: [(position: Double, label: String)]?
+  public var yTicks: [(position: Double, label: String)]?
   public private(set) var marks: [Mark] = []
 
   public init() {}
@@ -47,6 +52,11 @@ public struct Axes: Sendable, Equatable {
     width: Double = 2, style: LineStyle = .solid, tag: String? = nil
   ) {
     marks.append(.rect(RectMark(x1: x1, y1: y1, x2: x2, y2: y2, stroke: stroke, fill: fill, width: width, style: style, tag: tag)))
+  }
+
+  /// Adds a raster covering [x0, x1] x [y0, y1] in data coordinates.
+  public mutating func image(_ raster: Raster, x0: Double = 0, x1: Double? = nil, y0: Double = 0, y1: Double? = nil, smooth: Bool = false) {
+    marks.append(.image(ImageMark(raster: raster, x0: x0, x1: x1 ?? Double(raster.width), y0: y0, y1: y1 ?? Double(raster.height), smooth: smooth)))
   }
 
   /// Adds text at a data position.

@@ -129,6 +129,8 @@ public enum CairoRenderer {
         }
       case let .text(string, at, style, h, v, rotation):
         try drawText(cr, string, at, style, h, v, rotation)
+      case let .image(r, raster, smooth):
+        try drawRaster(cr, r, raster, smooth: smooth)
       case let .beginClip(r):
         cairo_save(cr)
         cairo_rectangle(cr, r.x, r.y, r.width, r.height)
@@ -137,6 +139,40 @@ public enum CairoRenderer {
         cairo_restore(cr)
       }
     }
+  }
+
+  /// Draws RGBA pixels scaled into `r` (nearest neighbour unless `smooth`).
+  static func drawRaster(_ cr: OpaquePointer, _ r: Rect, _ raster: Raster, smooth: Bool) throws {
+    guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(raster.width), Int32(raster.height)),
+      cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS
+    else { throw PlotError("Cairo: cannot create a \(raster.width)x\(raster.height) image") }
+    defer { cairo_surface_destroy(surface) }
+    cairo_surface_flush(surface)
+    let stride = Int(cairo_image_surface_get_stride(surface))
+    guard let data = cairo_image_surface_get_data(surface) else { throw PlotError("Cairo: no image data") }
+    for y in 0..<raster.height {
+      for x in 0..<raster.width {
+        let i = 4 * (y * raster.width + x)
+        let a = UInt32(raster.rgba[i + 3])
+        // ARGB32 is premultiplied, native-endian 32-bit words.
+        let red = UInt32(raster.rgba[i]) * a / 255, green = UInt32(raster.rgba[i + 1]) * a / 255, blue = UInt32(raster.rgba[i + 2]) * a / 255
+        let word = (a << 24) | (red << 16) | (green << 8) | blue
+        (UnsafeMutableRawPointer(data) + y * stride + 4 * x).storeBytes(of: word, as: UInt32.self)
+      }
+    }
+    cairo_surface_mark_dirty(surface)
+    cairo_save(cr)
+    cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+    cairo_clip(cr)
+    cairo_translate(cr, r.x, r.y)
+    cairo_scale(cr, r.width / Double(raster.width), r.height / Double(raster.height))
+    cairo_set_source_surface(cr, surface, 0, 0)
+    if let pattern = cairo_get_source(cr) {
+      cairo_pattern_set_filter(pattern, smooth ? CAIRO_FILTER_BILINEAR : CAIRO_FILTER_NEAREST)
+      cairo_pattern_set_extend(pattern, CAIRO_EXTEND_PAD)
+    }
+    cairo_paint(cr)
+    cairo_restore(cr)
   }
 
   static func setDash(_ cr: OpaquePointer, _ dash: [Double]) {

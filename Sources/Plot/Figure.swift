@@ -8,7 +8,7 @@
 //   try figure.write(to: url)
 import Foundation
 
-public struct Figure: Sendable, Equatable {
+public struct Figure: Sendable {
   public var width: Double
   public var height: Double
   public var rows: Int

@@ -46,10 +46,11 @@ enum Layout {
 
   static func panel(_ axes: Axes, in cell: Rect) throws -> [SceneItem] {
     try validate(axes)
-    let left = cell.x + (axes.yLabel == nil ? 44 : 62)
-    let right = cell.maxX - 14
-    let topEdge = cell.y + (axes.title == nil ? 12 : 12 + panelTitleSize * 1.7)
-    let bottom = cell.maxY - (axes.xLabel == nil ? 30 : 48)
+    let tickRoom = axes.decorations ? (axes.yTicks.map { ticks in 12 + (ticks.map { estimatedWidth($0.label, size: tickSize) }.max() ?? 0) } ?? 44) : 4
+    let left = cell.x + tickRoom + (axes.yLabel == nil ? 0 : 18)
+    let right = cell.maxX - (axes.decorations ? 14 : 4)
+    let topEdge = cell.y + (axes.title == nil ? (axes.decorations ? 12 : 4) : 12 + panelTitleSize * 1.7)
+    let bottom = cell.maxY - (axes.decorations ? 30 : 4) - (axes.xLabel == nil ? 0 : 18)
     guard right - left > 10, bottom - topEdge > 10 else {
       throw PlotError("panel is too small (\(Int(cell.width))x\(Int(cell.height)) px) for its labels")
     }
@@ -67,34 +68,38 @@ enum Layout {
     }
     let map = Mapping(plot: plot, x: xRange, y: yRange, yInverted: axes.yInverted)
     var items: [SceneItem] = []
-    let xTicks = Ticks.linear(xRange.0, xRange.1, target: max(2, Int(plot.width / 80)))
-    let yTicks = Ticks.linear(yRange.0, yRange.1, target: max(2, Int(plot.height / 55)))
+    let xAuto = Ticks.linear(xRange.0, xRange.1, target: max(2, Int(plot.width / 80)))
+    let yAuto = Ticks.linear(yRange.0, yRange.1, target: max(2, Int(plot.height / 55)))
+    let xTicks: [(Double, String)] =
+      !axes.decorations ? [] : axes.xTicks ?? xAuto.values.map { ($0, Ticks.label($0, step: xAuto.step)) }
+    let yTicks: [(Double, String)] =
+      !axes.decorations ? [] : axes.yTicks ?? yAuto.values.map { ($0, Ticks.label($0, step: yAuto.step)) }
 
-    if axes.grid {
-      for v in xTicks.values {
+    if axes.grid && axes.decorations {
+      for (v, _) in xTicks {
         let x = map.x(v)
         items.append(.polyline([Point(x, plot.y), Point(x, plot.maxY)], stroke: .gridLine, lineWidth: 1, dash: []))
       }
-      for v in yTicks.values {
+      for (v, _) in yTicks {
         let y = map.y(v)
         items.append(.polyline([Point(plot.x, y), Point(plot.maxX, y)], stroke: .gridLine, lineWidth: 1, dash: []))
       }
     }
     let tickStyle = TextStyle(size: tickSize, color: .axis)
-    for v in xTicks.values {
+    for (v, label) in xTicks {
       let x = map.x(v)
       items.append(.polyline([Point(x, plot.maxY), Point(x, plot.maxY + 4)], stroke: .axis, lineWidth: 1, dash: []))
       items.append(
         .text(
-          Ticks.label(v, step: xTicks.step), at: Point(x, plot.maxY + 6), style: tickStyle, horizontal: .middle,
+          label, at: Point(x, plot.maxY + 6), style: tickStyle, horizontal: .middle,
           vertical: .top, rotation: 0))
     }
-    for v in yTicks.values {
+    for (v, label) in yTicks {
       let y = map.y(v)
       items.append(.polyline([Point(plot.x - 4, y), Point(plot.x, y)], stroke: .axis, lineWidth: 1, dash: []))
       items.append(
         .text(
-          Ticks.label(v, step: yTicks.step), at: Point(plot.x - 6, y), style: tickStyle, horizontal: .end,
+          label, at: Point(plot.x - 6, y), style: tickStyle, horizontal: .end,
           vertical: .middle, rotation: 0))
     }
 
@@ -138,10 +143,14 @@ enum Layout {
           .text(
             t.text, at: Point(map.x(t.x), map.y(t.y)), style: TextStyle(size: t.size, color: t.color),
             horizontal: t.horizontal, vertical: t.vertical, rotation: 0))
+      case .image(let m):
+        let xa = map.x(m.x0), xb = map.x(m.x1), ya = map.y(m.y0), yb = map.y(m.y1)
+        items.append(
+          .image(Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya)), raster: m.raster, smooth: m.smooth))
       }
     }
     items.append(.endClip)
-    items.append(.rect(plot, fill: nil, stroke: .axis, lineWidth: 1, dash: []))
+    if axes.decorations { items.append(.rect(plot, fill: nil, stroke: .axis, lineWidth: 1, dash: [])) }
 
     if let title = axes.title {
       items.append(
@@ -198,6 +207,9 @@ enum Layout {
         }
       case .rect(let r): try check([r.x1, r.x2], [r.y1, r.y2], "rect \(n)")
       case .text(let t): try check([t.x], [t.y], "text \(n)")
+      case .image(let m):
+        try check([m.x0, m.x1], [m.y0, m.y1], "image \(n)")
+        if m.raster.width == 0 || m.raster.height == 0 { throw PlotError("image \(n) is empty") }
       }
     }
     for (limits, name) in [(axes.xLimits, "x"), (axes.yLimits, "y")] {
@@ -216,13 +228,15 @@ enum Layout {
       case .scatter(let s): xs += s.x; ys += s.y
       case .rect(let r): xs += [r.x1, r.x2]; ys += [r.y1, r.y2]
       case .text(let t): xs.append(t.x); ys.append(t.y)
+      case .image(let m): xs += [m.x0, m.x1]; ys += [m.y0, m.y1]
       }
     }
     func padded(_ values: [Double], _ fixed: ClosedRange<Double>?) -> (Double, Double) {
       if let fixed { return (fixed.lowerBound, fixed.upperBound) }
       guard let lo = values.min(), let hi = values.max() else { return (0, 1) }
       if hi == lo { return (lo - 0.5, hi + 0.5) }
-      let pad = (hi - lo) * 0.04
+      let onlyImages = axes.marks.allSatisfy { if case .image = $0 { return true } else { return false } }
+      let pad = onlyImages ? 0 : (hi - lo) * 0.04
       return (lo - pad, hi + pad)
     }
     return (padded(xs, axes.xLimits), padded(ys, axes.yLimits))

@@ -60,8 +60,17 @@ public struct TextMark: Sendable, Equatable {
   public var vertical: VerticalAnchor = .middle
 }
 
+/// A raster drawn over the data rectangle [x0, x1] x [y0, y1].
+public struct ImageMark: Sendable, Equatable {
+  public var raster: Raster
+  public var x0, x1, y0, y1: Double
+  /// Bilinear smoothing when scaled; nearest neighbour (crisp pixels) otherwise.
+  public var smooth: Bool = false
+}
+
 public enum Mark: Sendable, Equatable {
   case line(LineMark)
+  case image(ImageMark)
   case scatter(ScatterMark)
   case rect(RectMark)
   case text(TextMark)

@@ -43,6 +43,7 @@ public enum SceneItem: Sendable, Equatable {
   case polyline([Point], stroke: Color, lineWidth: Double, dash: [Double])
   case marker(Point, shape: MarkerShape, size: Double, fill: Color, stroke: Color?)
   case text(String, at: Point, style: TextStyle, horizontal: HorizontalAnchor, vertical: VerticalAnchor, rotation: Double)
+  case image(Rect, raster: Raster, smooth: Bool)
   /// Clip the following items to a rectangle, until `.endClip`.
   case beginClip(Rect)
   case endClip
@@ -80,6 +81,9 @@ public struct Scene: Sendable, Equatable, CustomStringConvertible {
         lines.append(
           "text \"\(string)\" at (\(f(at.x)), \(f(at.y))) size \(f(style.size))\(style.bold ? " bold" : "") anchor \(h.rawValue)/\(v.rawValue)"
             + (rotation != 0 ? " rotate \(f(rotation))" : "") + " color \(style.color.hexString)")
+      case let .image(r, raster, smooth):
+        lines.append(
+          "image \(raster.width)x\(raster.height) #\(raster.fingerprint) into (\(f(r.x)), \(f(r.y))) \(f(r.width))x\(f(r.height))\(smooth ? " smooth" : "")")
       case let .beginClip(r):
         lines.append("clip (\(f(r.x)), \(f(r.y))) \(f(r.width))x\(f(r.height))")
       case .endClip:

@@ -10,8 +10,10 @@
 // - COCO evaluation, 500 images, 2,250 ground truths, 3,375 detections
 //   (evaluate + accumulate + summarize). Validated against pycocotools'
 //   numbers on the cross-check files when run from the repository.
+import Datasets
 import Detection
 import Foundation
+import Layers
 import Support
 import Tensor
 
@@ -34,7 +36,9 @@ public enum BenchmarkSuite {
     defer { BLAS.setThreads(threadsBefore) }
     for threads in [1, 2] {
       BLAS.setThreads(threads)
-      results.append(try sgemm(repeats: repeats, threads: threads, log: log))
+      let peak = try sgemm(repeats: repeats, threads: threads, log: log)
+      results.append(peak)
+      results.append(contentsOf: try ConvNetBenchmark.run(threads: threads, sgemmPeak: peak.throughput, log: log))
     }
     return results
   }

@@ -14,6 +14,16 @@ public struct Tensor: Sendable, Equatable {
     self.scalars = scalars
   }
 
+  /// A tensor whose scalars the caller overwrites completely before reading
+  /// them (skips zero-filling; for outputs of sgemm with beta = 0, im2col...).
+  public init(uninitialized shape: [Int]) {
+    let n = shape.reduce(1, *)
+    self.shape = shape
+    self.scalars = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+      count = n  // every element is written by the caller before it is read
+    }
+  }
+
   public init(zeros shape: [Int]) {
     self.init(shape: shape, scalars: [Float](repeating: 0, count: shape.reduce(1, *)))
   }

@@ -1,0 +1,43 @@
+// A content-addressed cache of trained networks: a net is trained once and
+// every experiment that needs it loads it. The key is a hash of everything
+// that made the weights (the caller's config, data checksums and code
+// fingerprint); a file that fails to parse or whose hash does not match is
+// deleted and reported as missing, so the caller retrains instead of
+// trusting it. Writes are atomic (temporary name, then rename).
+import Foundation
+
+public struct ModelCache: Sendable {
+  public var folder: URL
+
+  public init(folder: URL) { self.folder = folder }
+
+  public func url(for key: String) -> URL { folder.appendingPathComponent("\(key).safetensors") }
+
+  /// Loads `key` into `network`; returns its metadata, or nil when missing or corrupt.
+  public func load(_ key: String, into network: Sequential, log: (String) -> Void = { _ in }) -> [String: String]? {
+    let url = url(for: key)
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    do {
+      let (tensors, metadata) = try SafeTensors.decode(data, path: url.path)
+      try network.load(tensors, path: url.path)
+      return metadata
+    } catch {
+      log("model cache: \(error); retraining")
+      try? FileManager.default.removeItem(at: url)
+      return nil
+    }
+  }
+
+  public func save(_ key: String, network: Sequential, metadata: [String: String]) throws {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let url = url(for: key)
+    let temporary = folder.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    try SafeTensors.encode(network.namedTensors, metadata: metadata).write(to: temporary)
+    _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+  }
+
+  /// A stable key from the parts that made a model.
+  public static func key(_ parts: [String]) -> String {
+    SafeTensors.fnv1a64(Data(parts.joined(separator: "\u{1F}").utf8))
+  }
+}
