@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor", "Layers"]),
     .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),
   ]
 )

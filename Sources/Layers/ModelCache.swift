@@ -6,6 +6,10 @@
 // trusting it. Writes are atomic (temporary name, then rename).
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 public struct ModelCache: Sendable {
   public var folder: URL
 
@@ -33,7 +37,10 @@ public struct ModelCache: Sendable {
     let url = url(for: key)
     let temporary = folder.appendingPathComponent(".\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
     try SafeTensors.encode(network.namedTensors, metadata: metadata).write(to: temporary)
-    _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+    if rename(temporary.path, url.path) != 0 {
+      try? FileManager.default.removeItem(at: temporary)
+      throw SafeTensorsError(path: url.path, message: "cannot move the model file in place (\(String(cString: strerror(errno))))")
+    }
   }
 
   /// A stable key from the parts that made a model.

@@ -130,7 +130,7 @@ public struct Site {
       ("OPENBLAS_CORETYPE", (p.openblasCoretype ?? "").isEmpty ? "unset" : p.openblasCoretype ?? ""),
       ("OpenBLAS kernel", p.openblasCore ?? "?"), ("Swift", p.swift ?? "?"),
     ]
-    for (name, sum) in (p.data ?? [:]).sorted(by: { $0.key < $1.key }) { rows.append(("data " + name, "sha256 " + sum)) }
+    for (name, sum) in (p.data ?? [:]).sorted(by: { $0.key < $1.key }) { rows.append(("data " + name, sum)) }
     if let t = timings {
       rows.append(("ran", (t.finishedAt ?? "?") + (t.seconds.map { String(format: ", %.1f s", $0) } ?? "")))
     }

@@ -28,6 +28,7 @@ public struct BenchmarkResult: Sendable, Codable {
 public enum BenchmarkSuite {
   public static func runAll(repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
     var results: [BenchmarkResult] = []
+    Memory.keepLargeAllocations()
     // sgemm last: OpenBLAS's idle worker threads spin for a while after a
     // multi-threaded call and would steal the core the other benchmarks use.
     results.append(try nms(repeats: repeats, log: log))

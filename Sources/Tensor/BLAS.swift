@@ -10,6 +10,20 @@ import CBLAS
   import Glibc
 #endif
 
+/// Process-wide memory settings for tensor work.
+public enum Memory {
+  /// Keeps freed large buffers (im2col matrices of tens of megabytes) in the
+  /// heap instead of returning them to the kernel: without this, glibc
+  /// mmaps and unmaps them on every batch and the kernel zero-fills fresh
+  /// pages each time (a third of training time went to page faults).
+  public static func keepLargeAllocations() {
+    #if canImport(Glibc)
+      _ = mallopt(M_MMAP_THRESHOLD, 512 << 20)
+      _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    #endif
+  }
+}
+
 public enum BLAS {
   /// Sets the number of threads OpenBLAS uses from now on.
   public static func setThreads(_ count: Int) {

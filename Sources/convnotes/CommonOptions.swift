@@ -18,6 +18,12 @@ struct RunOptionsGroup: ParsableArguments {
   @Option(help: "Results folder.")
   var out: String = "results"
 
+  @Option(help: "Model cache folder (trained networks, reused across runs).")
+  var models: String = "models"
+
+  @Option(help: "Fashion-MNIST folder (the four .gz files).")
+  var dataDir: String = "/usr/share/datasets/fashion-mnist"
+
   func validate() throws {
     guard threads >= 1 && threads <= 256 else {
       throw ValidationError("--threads must be between 1 and 256, got \(threads)")
@@ -25,7 +31,9 @@ struct RunOptionsGroup: ParsableArguments {
   }
 
   var runOptions: RunOptions {
-    RunOptions(profile: profile, seed: seed, threads: threads, resultsRoot: URL(fileURLWithPath: out))
+    RunOptions(
+      profile: profile, seed: seed, threads: threads, resultsRoot: URL(fileURLWithPath: out),
+      modelFolder: URL(fileURLWithPath: models), dataFolder: dataDir)
   }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Report
+import Layers
 import Tensor
 import Testing
 
@@ -118,5 +119,39 @@ struct SimulatedDetectorTests {
       #expect(b.x >= 0 && b.y >= 0 && b.x + b.width <= config.imageWidth + 1e-9 && b.y + b.height <= config.imageHeight + 1e-9)
       #expect(b.width > 0 && b.height > 0)
     }
+  }
+}
+
+struct ClassifierTests {
+  @Test func tinyRunRecordsEveryKeyOfItsChapterAndTheSecondRunLoadsTheModel() throws {
+    let root = temporaryResults()
+    let models = root.appendingPathComponent("models")
+    let config = Classifier.Config(trainImages: 256, testImages: 128, epochs: 1, accuracyBar: 0.1)
+    func runOnce(_ folder: String) throws -> (RunContext, Data) {
+      let out = root.appendingPathComponent(folder)
+      try FileManager.default.createDirectory(at: out.appendingPathComponent("figures"), withIntermediateDirectories: true)
+      let context = RunContext(
+        id: "classifier", profile: .quick, seed: 0, threads: 1, folder: out, resultsRoot: root,
+        modelCache: ModelCache(folder: models))
+      try Classifier.run(config, in: context)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      return (context, try encoder.encode(context.values))
+    }
+    let (first, firstValues) = try runOnce("a")
+    #expect(first.notes["model"]?.hasPrefix("trained") == true)
+    let (second, secondValues) = try runOnce("b")
+    #expect(second.notes["model"]?.hasPrefix("loaded") == true)
+    #expect(firstValues == secondValues)
+    // Every key, figure and table the chapter names exists.
+    let chapter = try String(contentsOf: repositoryRoot.appendingPathComponent("chapters/01-classifier.md"), encoding: .utf8)
+    for match in chapter.matches(of: /\{result\} ([A-Za-z0-9.]+)/) {
+      #expect(first.values[String(match.1)] != nil, "missing key \(match.1)")
+    }
+    for match in chapter.matches(of: /figure:([a-z-]+)/) {
+      #expect(first.figures[String(match.1)] != nil, "missing figure \(match.1)")
+    }
+    #expect(first.tables["perClass"] != nil)
+    #expect(first.values["parameters"]?.value == 421_642)
   }
 }

@@ -13,7 +13,7 @@ struct ReportFixture {
       "id": "toy", "title": "Toy", "lecture": "Lecture 8: Localization and Detection",
       "config": {"n": 3},
       "provenance": {"commit": "abc123", "dirty": false, "profile": "quick", "seed": 0, "threads": 2,
-                     "openblasCoretype": "", "openblasCore": "Haswell", "swift": "6.3", "data": {"toy.bin": "ff00"}},
+                     "openblasCoretype": "", "openblasCore": "Haswell", "swift": "6.3", "data": {"toy.bin": "crc32:ff00"}},
       "values": {
         "ap50": {"value": 0.81234, "unit": "", "format": ".3f"},
         "ap75": {"value": 0.5, "unit": "", "format": ".2f"},

@@ -20,7 +20,7 @@ struct SiteTests {
     #expect(page.contains("<p class=\"tally pass\">1 of 1 claims hold</p>"))
     #expect(page.contains("<dt>commit</dt><dd>abc123</dd>"))
     #expect(page.contains("<dt>OPENBLAS_CORETYPE</dt><dd>unset</dd>"))
-    #expect(page.contains("<dt>data toy.bin</dt><dd>sha256 ff00</dd>"))
+    #expect(page.contains("<dt>data toy.bin</dt><dd>crc32:ff00</dd>"))
     #expect(page.contains("<dt>ran</dt><dd>2026-01-01T00:00:00Z, 1.2 s</dd>") || page.contains("1.3 s"))
     #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("figures/toy/curve.svg").path))
     #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("assets/style.css").path))

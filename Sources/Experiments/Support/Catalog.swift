@@ -3,7 +3,8 @@ import Support
 
 public enum Catalog {
   public static let all: [any Experiment.Type] = [
-    MeanAveragePrecision.self
+    Classifier.self,  // prerequisite: the visualization chapters load its weights
+    MeanAveragePrecision.self,
   ]
 
   public static func experiment(id: String) -> (any Experiment.Type)? {

@@ -44,7 +44,7 @@ public struct Provenance: Sendable, Equatable, Codable {
   /// The kernel OpenBLAS runs.
   public var openblasCore: String
   public var swift: String
-  /// name -> SHA-256 of every data file the run read.
+  /// name -> checksum ("crc32:...") of every data file the run read.
   public var data: [String: String]
 }
 
@@ -65,4 +65,5 @@ public struct ExperimentTimings: Sendable, Codable {
   public var finishedAt: String
   public var seconds: Double
   public var steps: [String: Double]
+  public var notes: [String: String]?
 }

@@ -2,7 +2,9 @@
 // and thread count, and the calls that record numbers, tables and figures
 // into a staging folder that the runner moves into place on success.
 import Support
+import Datasets
 import Foundation
+import Layers
 import Plot
 import Tensor
 
@@ -17,14 +19,32 @@ public final class RunContext {
   public let folder: URL
   /// Where other experiments' results live (for prerequisites).
   public let resultsRoot: URL
+  /// Trained networks, shared by every experiment that needs them.
+  public let modelCache: ModelCache
+  /// Fashion-MNIST's folder (Debian's by default).
+  public let dataFolder: String
 
   private(set) var values: [String: RecordedValue] = [:]
   private(set) var tables: [String: RecordedTable] = [:]
   private(set) var figures: [String: RecordedFigure] = [:]
   private(set) var dataChecksums: [String: String] = [:]
   private(set) var steps: [String: Double] = [:]
+  /// Noisy facts for timings.json (e.g. whether a model came from the cache).
+  private(set) var notes: [String: String] = [:]
 
-  public init(id: String, profile: Profile, seed: UInt64, threads: Int, folder: URL, resultsRoot: URL) {
+  /// Notes a fact that is not deterministic (goes to timings.json only).
+  public func note(_ key: String, _ value: String) { notes[key] = value }
+
+  /// Progress lines on stderr.
+  public func log(_ line: String) { FileHandle.standardError.write(Data("  \(id): \(line)\n".utf8)) }
+
+  public init(
+    id: String, profile: Profile, seed: UInt64, threads: Int, folder: URL, resultsRoot: URL,
+    modelCache: ModelCache = ModelCache(folder: URL(fileURLWithPath: "models")),
+    dataFolder: String = FashionMNIST.defaultFolder
+  ) {
+    self.modelCache = modelCache
+    self.dataFolder = dataFolder
     self.id = id
     self.profile = profile
     self.seed = seed
@@ -68,9 +88,9 @@ public final class RunContext {
     figures[key] = RecordedFigure(png: png, svg: svg, width: figure.width, height: figure.height, caption: caption)
   }
 
-  /// Notes a data file the run read, by checksum (goes into provenance).
-  public func usedData(_ name: String, sha256: String) {
-    dataChecksums[name] = sha256
+  /// Notes a data file the run read, by checksum ("crc32:..."; goes into provenance).
+  public func usedData(_ name: String, checksum: String) {
+    dataChecksums[name] = checksum
   }
 
   /// Runs `body` and notes its wall time in timings.json (never in results.json).

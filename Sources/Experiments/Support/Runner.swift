@@ -2,7 +2,9 @@
 // replaces results/<id>/ only when the run succeeded (an interrupted or
 // failed run leaves the last good results). Progress goes to stderr.
 import Support
+import Datasets
 import Foundation
+import Layers
 import Tensor
 
 public struct RunOptions: Sendable {
@@ -10,9 +12,15 @@ public struct RunOptions: Sendable {
   public var seed: UInt64
   public var threads: Int
   public var resultsRoot: URL
+  public var modelFolder: URL
+  public var dataFolder: String
 
-  public init(profile: Profile = .full, seed: UInt64 = 0, threads: Int = 2, resultsRoot: URL) {
+  public init(
+    profile: Profile = .full, seed: UInt64 = 0, threads: Int = 2, resultsRoot: URL,
+    modelFolder: URL = URL(fileURLWithPath: "models"), dataFolder: String = FashionMNIST.defaultFolder
+  ) {
     (self.profile, self.seed, self.threads, self.resultsRoot) = (profile, seed, threads, resultsRoot)
+    (self.modelFolder, self.dataFolder) = (modelFolder, dataFolder)
   }
 }
 
@@ -23,6 +31,7 @@ public enum Runner {
     _ experiments: [any Experiment.Type], options: RunOptions, log: (String) -> Void = Runner.stderr
   ) throws -> [(id: String, seconds: Double)] {
     BLAS.setThreads(options.threads)
+    Memory.keepLargeAllocations()
     var done: [(String, Double)] = []
     let start = Date()
     for (n, experiment) in experiments.enumerated() {
@@ -51,7 +60,7 @@ public enum Runner {
     let config = E.config(for: options.profile)
     let context = RunContext(
       id: E.id, profile: options.profile, seed: options.seed, threads: options.threads, folder: staging,
-      resultsRoot: options.resultsRoot)
+      resultsRoot: options.resultsRoot, modelCache: ModelCache(folder: options.modelFolder), dataFolder: options.dataFolder)
     let clockStart = DispatchTime.now().uptimeNanoseconds
     try E.run(config, in: context)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9
@@ -64,7 +73,8 @@ public enum Runner {
         swift: swiftVersion, data: context.dataChecksums),
       values: context.values, tables: context.tables, figures: context.figures)
     let timings = ExperimentTimings(
-      id: E.id, finishedAt: ISO8601DateFormatter().string(from: Date()), seconds: seconds, steps: context.steps)
+      id: E.id, finishedAt: ISO8601DateFormatter().string(from: Date()), seconds: seconds, steps: context.steps,
+      notes: context.notes)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(encoder.encode(results) + Data("\n".utf8), to: staging.appendingPathComponent("results.json"))
