@@ -59,12 +59,16 @@ public final class Conv2D: Layer {
     y.withMutablePointer { py in
       yPermuted.withPointer { pp in
         bias.value.withPointer { pb in
-          for k in 0..<f {
-            let b = pb[k]
-            for n in 0..<g.batch {
-              let src = pp + (k &* g.columns &+ n &* plane)
-              let dst = py + (n &* f &+ k) &* plane
-              for i in 0..<plane { dst[i] = src[i] + b }
+          let (py, pp, pb) = (SendablePointer(py), SendableConstPointer(pp), SendableConstPointer(pb))
+          let (batch, columns) = (g.batch, g.columns)
+          Parallel.chunks(f, cost: g.columns) { channels in
+            for k in channels {
+              let b = pb.base[k]
+              for n in 0..<batch {
+                let src = pp.base + (k &* columns &+ n &* plane)
+                let dst = py.base + (n &* f &+ k) &* plane
+                for i in 0..<plane { dst[i] = src[i] + b }
+              }
             }
           }
         }
@@ -74,6 +78,22 @@ public final class Conv2D: Layer {
   }
 
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
+    let doutPermuted = accumulateParameterGradients(dout, cache: cache)
+    let g = cache.geometry
+    var dcol = Tensor(uninitialized: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW), sgemm with beta 0 writes it
+    gemm(weight.value.reshaped([outChannels, g.rows]), transposeA: true, doutPermuted, transposeB: false, into: &dcol, beta: 0)
+    var dx = Tensor(zeros: [g.batch, g.channels, g.height, g.width])  // (N, C, H, W)
+    dcol.withPointer { pc in dx.withMutablePointer { col2im(pc, g, into: $0) } }
+    return dx
+  }
+
+  /// dW and db only: no dcol product, no col2im.
+  public func backwardParameters(_ dout: Tensor, cache: Cache) {
+    _ = accumulateParameterGradients(dout, cache: cache)
+  }
+
+  /// Adds dW and db; returns dout permuted to (F, N*OH*OW) for the input gradient.
+  func accumulateParameterGradients(_ dout: Tensor, cache: Cache) -> Tensor {
     let g = cache.geometry
     let f = outChannels
     let plane = g.outHeight * g.outWidth
@@ -81,17 +101,21 @@ public final class Conv2D: Layer {
     doutPermuted.withMutablePointer { pp in
       dout.withPointer { pd in
         bias.grad.withMutablePointer { db in
-          for k in 0..<f {
-            var sum: Float = 0
-            for n in 0..<g.batch {
-              let src = pd + (n &* f &+ k) &* plane
-              let dst = pp + (k &* g.columns &+ n &* plane)
-              for i in 0..<plane {
-                dst[i] = src[i]
-                sum += src[i]
+          let (pp, pd, db) = (SendablePointer(pp), SendableConstPointer(pd), SendablePointer(db))
+          let (batch, columns) = (g.batch, g.columns)
+          Parallel.chunks(f, cost: g.columns) { channels in
+            for k in channels {
+              var sum: Float = 0
+              for n in 0..<batch {
+                let src = pd.base + (n &* f &+ k) &* plane
+                let dst = pp.base + (k &* columns &+ n &* plane)
+                for i in 0..<plane {
+                  dst[i] = src[i]
+                  sum += src[i]
+                }
               }
+              db.base[k] += sum
             }
-            db[k] += sum
           }
         }
       }
@@ -99,10 +123,6 @@ public final class Conv2D: Layer {
     var dWeight = weight.grad.reshaped([f, g.rows])
     gemm(doutPermuted, transposeA: false, cache.col, transposeB: true, into: &dWeight, beta: 1)  // (F, C*KH*KW)
     weight.grad = dWeight.reshaped(weight.value.shape)
-    var dcol = Tensor(uninitialized: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW), sgemm with beta 0 writes it
-    gemm(weight.value.reshaped([f, g.rows]), transposeA: true, doutPermuted, transposeB: false, into: &dcol, beta: 0)
-    var dx = Tensor(zeros: [g.batch, g.channels, g.height, g.width])  // (N, C, H, W)
-    dcol.withPointer { pc in dx.withMutablePointer { col2im(pc, g, into: $0) } }
-    return dx
+    return doutPermuted
   }
 }

@@ -14,10 +14,17 @@ public protocol Layer: AnyObject {
   var parameters: [Parameter] { get }
   func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache)
   func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor
+  /// Only the parameter gradients (for the first layer of a training step,
+  /// whose input gradient nobody reads). Defaults to `backward`.
+  func backwardParameters(_ dout: Tensor, cache: Cache)
 }
 
 extension Layer {
   public var parameters: [Parameter] { [] }
+
+  public func backwardParameters(_ dout: Tensor, cache: Cache) {
+    _ = backward(dout, cache: cache, rule: .gradient)
+  }
 }
 
 /// How gradient flows back through a ReLU (Springenberg et al., "Striving for

@@ -63,11 +63,14 @@ public final class MaxPool2D: Layer {
     let (oh, ow) = (h / 2, w / 2)
     x.withPointer { px in
       y.withMutablePointer { py in
-        argmax.withUnsafeMutableBufferPointer { pa in
-          for plane in 0..<planes {
-            let src = px + plane &* h &* w
-            let dst = py + plane &* oh &* ow
-            let arg = pa.baseAddress.map { $0 + plane &* oh &* ow }
+        argmax.withUnsafeMutableBufferPointer { argBuffer in
+          guard let argBase = argBuffer.baseAddress else { return }
+          let (px, py, pa) = (SendableConstPointer(px), SendablePointer(py), SendablePointer(argBase))
+          Parallel.chunks(planes, cost: h * w) { range in
+          for plane in range {
+            let src = px.base + plane &* h &* w
+            let dst = py.base + plane &* oh &* ow
+            let arg: UnsafeMutablePointer<Int32>? = pa.base + plane &* oh &* ow
             for i in 0..<oh {
               let r0 = (2 &* i) &* w, r1 = r0 &+ w
               for j in 0..<ow {
@@ -83,6 +86,7 @@ public final class MaxPool2D: Layer {
               }
             }
           }
+          }
         }
       }
     }
@@ -94,13 +98,15 @@ public final class MaxPool2D: Layer {
     let perPlane = dout.shape[2] * dout.shape[3]
     dx.withMutablePointer { pdx in
       dout.withPointer { pd in
-        cache.argmax.withUnsafeBufferPointer { pa in
-          var o = 0
-          for plane in 0..<(pa.count / max(perPlane, 1)) {
-            let base = pdx + plane &* h &* w
-            for _ in 0..<perPlane {
-              base[Int(pa[o])] += pd[o]
-              o &+= 1
+        cache.argmax.withUnsafeBufferPointer { argBuffer in
+          guard let argBase = argBuffer.baseAddress else { return }
+          let planes = cache.argmax.count / max(perPlane, 1)
+          let (pdx, pd, pa) = (SendablePointer(pdx), SendableConstPointer(pd), SendableConstPointer(argBase))
+          Parallel.chunks(planes, cost: perPlane) { range in
+            for plane in range {
+              let base = pdx.base + plane &* h &* w
+              let o = plane &* perPlane
+              for k in 0..<perPlane { base[Int(pa.base[o &+ k])] += pd.base[o &+ k] }
             }
           }
         }

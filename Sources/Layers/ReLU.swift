@@ -10,9 +10,11 @@ public final class ReLU: Layer {
 
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
     var y = x
-    let n = x.count
     y.withMutablePointer { p in
-      for i in 0..<n { p[i] = max(p[i], 0) }
+      let p = SendablePointer(p)
+      Parallel.chunks(x.count) { range in
+        for i in range { p.base[i] = max(p.base[i], 0) }
+      }
     }
     return (y, Cache(input: x))
   }
@@ -20,16 +22,18 @@ public final class ReLU: Layer {
   // snippet.backward
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
     var dx = dout
-    let n = dout.count
     dx.withMutablePointer { d in
       cache.input.withPointer { x in
-        switch rule {
-        case .gradient:  // pass where the input was positive
-          for i in 0..<n { d[i] = x[i] > 0 ? d[i] : 0 }
-        case .deconvnet:  // pass where the gradient is positive
-          for i in 0..<n { d[i] = max(d[i], 0) }
-        case .guided:  // both
-          for i in 0..<n { d[i] = x[i] > 0 ? max(d[i], 0) : 0 }
+        let (d, x) = (SendablePointer(d), SendableConstPointer(x))
+        Parallel.chunks(dout.count) { range in
+          switch rule {
+          case .gradient:  // pass where the input was positive
+            for i in range { d.base[i] = x.base[i] > 0 ? d.base[i] : 0 }
+          case .deconvnet:  // pass where the gradient is positive
+            for i in range { d.base[i] = max(d.base[i], 0) }
+          case .guided:  // both
+            for i in range { d.base[i] = x.base[i] > 0 ? max(d.base[i], 0) : 0 }
+          }
         }
       }
     }

@@ -13,6 +13,7 @@ public struct Trace {
     let name: String
     let output: Tensor
     let pullback: (Tensor, BackwardRule) -> Tensor
+    let parameterPullback: (Tensor) -> Void
   }
 
   private(set) var steps: [Step] = []
@@ -20,7 +21,10 @@ public struct Trace {
   public init() {}
 
   mutating func record<L: Layer>(_ layer: L, output: Tensor, cache: L.Cache) {
-    steps.append(Step(name: layer.name, output: output, pullback: { dout, rule in layer.backward(dout, cache: cache, rule: rule) }))
+    steps.append(
+      Step(
+        name: layer.name, output: output, pullback: { dout, rule in layer.backward(dout, cache: cache, rule: rule) },
+        parameterPullback: { dout in layer.backwardParameters(dout, cache: cache) }))
   }
 
   /// Names of the traced layers, in forward order.
@@ -32,16 +36,24 @@ public struct Trace {
   }
 
   /// dL/d(input), given dL/d(output of layer) for each seeded layer name.
-  public func backward(seeds: [String: Tensor], rule: BackwardRule = .gradient) -> Tensor {
+  /// With `inputGradient: false` (training) the first layer computes only its
+  /// parameter gradients and an empty tensor is returned.
+  @discardableResult
+  public func backward(seeds: [String: Tensor], rule: BackwardRule = .gradient, inputGradient: Bool = true) -> Tensor {
     let unknown = Set(seeds.keys).subtracting(steps.map(\.name))
     precondition(unknown.isEmpty, "Trace.backward: no traced layer named \(unknown.sorted()) (have \(layerNames))")
     var grad: Tensor? = nil
-    for step in steps.reversed() {
+    for (index, step) in steps.enumerated().reversed() {
       if let seed = seeds[step.name] {
         precondition(seed.shape == step.output.shape, "Trace.backward: seed for \(step.name) has shape \(seed.shape), output \(step.output.shape)")
         grad = grad.map { $0 + seed } ?? seed
       }
-      if let g = grad { grad = step.pullback(g, rule) }
+      guard let g = grad else { continue }
+      if index == 0 && !inputGradient {
+        step.parameterPullback(g)
+        return Tensor(zeros: [0])
+      }
+      grad = step.pullback(g, rule)
     }
     guard let grad else { preconditionFailure("Trace.backward: nothing was traced") }
     return grad

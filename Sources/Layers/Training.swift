@@ -12,7 +12,7 @@ public func trainStep(
   let logits = net.forward(images, mode: .train, trace: &trace)
   let (loss, dlogits) = softmaxCrossEntropy(logits: logits, labels: labels)
   net.zeroGrad()
-  _ = trace.backward(seeds: [net.outputName: dlogits])
+  trace.backward(seeds: [net.outputName: dlogits], inputGradient: false)
   optimizer.step(net.parameters)
   let correct = zip(logits.argmaxRows(), labels).filter { $0 == $1 }.count
   return (loss, correct)

@@ -24,8 +24,16 @@ public struct ConvGeometry: Sendable, Equatable {
   public var columns: Int { batch * outHeight * outWidth }
 }
 
-/// Fills `col` (g.rows x g.columns) from `x` (N, C, H, W).
+/// Fills `col` (g.rows x g.columns) from `x` (N, C, H, W), images split over threads.
 public func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
+  let (px, pc) = (SendableConstPointer(x), SendablePointer(col))
+  Parallel.chunks(g.batch, cost: g.rows * g.outHeight * g.outWidth) { images in
+    im2col(px.base, g, images: images, into: pc.base)
+  }
+}
+
+/// im2col for the images in `images` only (their columns of `col`).
+func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, images: Range<Int>, into col: UnsafeMutablePointer<Float>) {
   let (oh, ow) = (g.outHeight, g.outWidth)
   let plane = g.height &* g.width
   let columns = g.columns
@@ -33,8 +41,8 @@ public func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: Unsaf
     for ki in 0..<g.kernelHeight {
       for kj in 0..<g.kernelWidth {
         let row = (c &* g.kernelHeight &+ ki) &* g.kernelWidth &+ kj
-        var dst = col + row &* columns
-        for n in 0..<g.batch {
+        var dst = col + (row &* columns &+ images.lowerBound &* oh &* ow)
+        for n in images {
           let src = x + (n &* g.channels &+ c) &* plane
           for i in 0..<oh {
             let y = i &* g.stride &- g.padding &+ ki
@@ -65,8 +73,16 @@ public func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: Unsaf
   }
 }
 
-/// Adds `col` (g.rows x g.columns) back into `dx` (N, C, H, W); `dx` must start zeroed.
+/// Adds `col` (g.rows x g.columns) back into `dx` (N, C, H, W); `dx` must
+/// start zeroed. Images are split over threads (each owns its part of dx).
 public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, into dx: UnsafeMutablePointer<Float>) {
+  let (pc, pd) = (SendableConstPointer(col), SendablePointer(dx))
+  Parallel.chunks(g.batch, cost: g.rows * g.outHeight * g.outWidth) { images in
+    col2im(pc.base, g, images: images, into: pd.base)
+  }
+}
+
+func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, images: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
   let (oh, ow) = (g.outHeight, g.outWidth)
   let plane = g.height &* g.width
   let columns = g.columns
@@ -74,8 +90,8 @@ public func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, into dx: Unsa
     for ki in 0..<g.kernelHeight {
       for kj in 0..<g.kernelWidth {
         let row = (c &* g.kernelHeight &+ ki) &* g.kernelWidth &+ kj
-        var src = col + row &* columns
-        for n in 0..<g.batch {
+        var src = col + (row &* columns &+ images.lowerBound &* oh &* ow)
+        for n in images {
           let dst = dx + (n &* g.channels &+ c) &* plane
           for i in 0..<oh {
             let y = i &* g.stride &- g.padding &+ ki

@@ -32,7 +32,7 @@ struct CatalogTests {
 struct MeanAveragePrecisionTests {
   @Test func quickRunRecordsEveryKeyItsChapterUsesAndTheClaimsHold() throws {
     let results = temporaryResults()
-    try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 0, threads: 1, resultsRoot: results), log: { _ in })
+    try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 0, threads: BLAS.threads, resultsRoot: results), log: { _ in })
     let site = Site(
       chaptersFolder: repositoryRoot.appendingPathComponent("chapters"), resultsRoot: results,
       siteFolder: results.appendingPathComponent("site"), sourceRoot: repositoryRoot)
@@ -45,7 +45,7 @@ struct MeanAveragePrecisionTests {
   @Test func sameSeedGivesByteIdenticalResultsAndFigures() throws {
     let a = temporaryResults(), b = temporaryResults()
     for root in [a, b] {
-      try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 5, threads: 1, resultsRoot: root), log: { _ in })
+      try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 5, threads: BLAS.threads, resultsRoot: root), log: { _ in })
     }
     let folder = "map-evaluation"
     let files = try FileManager.default.contentsOfDirectory(atPath: a.appendingPathComponent("\(folder)/figures").path)
@@ -55,15 +55,15 @@ struct MeanAveragePrecisionTests {
     }
     // a different seed gives different detections
     let c = temporaryResults()
-    try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 6, threads: 1, resultsRoot: c), log: { _ in })
+    try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 6, threads: BLAS.threads, resultsRoot: c), log: { _ in })
     #expect(try Data(contentsOf: a.appendingPathComponent("\(folder)/results.json")) != Data(contentsOf: c.appendingPathComponent("\(folder)/results.json")))
   }
 
   @Test func resultsCarryProvenance() throws {
     let root = temporaryResults()
-    try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 3, threads: 1, resultsRoot: root), log: { _ in })
+    try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 3, threads: BLAS.threads, resultsRoot: root), log: { _ in })
     let results = try JSONDecoder().decode(ExperimentResults.self, from: Data(contentsOf: root.appendingPathComponent("map-evaluation/results.json")))
-    #expect(results.provenance.seed == 3 && results.provenance.threads == 1 && results.provenance.profile == .quick)
+    #expect(results.provenance.seed == 3 && results.provenance.threads == BLAS.threads && results.provenance.profile == .quick)
     #expect(!results.provenance.swift.isEmpty && !results.provenance.openblasCore.isEmpty)
     #expect(results.values["images"]?.value == 150)
     let timings = try #require(Runner.lastRun(of: "map-evaluation", in: root))
@@ -131,7 +131,7 @@ struct ClassifierTests {
       let out = root.appendingPathComponent(folder)
       try FileManager.default.createDirectory(at: out.appendingPathComponent("figures"), withIntermediateDirectories: true)
       let context = RunContext(
-        id: "classifier", profile: .quick, seed: 0, threads: 1, folder: out, resultsRoot: root,
+        id: "classifier", profile: .quick, seed: 0, threads: BLAS.threads, folder: out, resultsRoot: root,
         modelCache: ModelCache(folder: models))
       try Classifier.run(config, in: context)
       let encoder = JSONEncoder()

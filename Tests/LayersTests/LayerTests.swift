@@ -238,3 +238,46 @@ struct OptimizerTests {
     #expect(viaLBFGS.x.maxAbsDifference(Tensor([0, 1, 2, 3])) < 1e-4)
   }
 }
+
+struct ParallelTests {
+  /// The loops split over threads must give the same bits as one thread.
+  @Test func splitLoopsMatchOneThread() {
+    var rng = SplitMix64(seed: 21)
+    let x = Tensor.randomNormal(shape: [16, 8, 20, 20], std: 1, using: &rng)
+    let dout = Tensor.randomNormal(shape: [16, 8, 10, 10], std: 1, using: &rng)
+    func run() -> [Tensor] {
+      let relu = ReLU(name: "r"), pool = MaxPool2D(name: "p")
+      let (y, rc) = relu.forward(x, mode: .train)
+      let (z, pc) = pool.forward(y, mode: .train)
+      let dz = pool.backward(dout, cache: pc, rule: .gradient)
+      let dy = relu.backward(dz, cache: rc, rule: .guided)
+      let g = ConvGeometry(batch: 16, channels: 8, height: 20, width: 20, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+      var col = Tensor(zeros: [g.rows, g.columns])
+      x.withPointer { px in col.withMutablePointer { im2col(px, g, into: $0) } }
+      var back = Tensor(zeros: x.shape)
+      col.withPointer { pc in back.withMutablePointer { col2im(pc, g, into: $0) } }
+      return [y, z, dz, dy, col, back]
+    }
+    let one = Parallel.$threadOverride.withValue(1) { run() }
+    let two = Parallel.$threadOverride.withValue(2) { run() }
+    for (a, b) in zip(one, two) { #expect(a == b) }
+  }
+}
+
+struct ParameterOnlyBackwardTests {
+  @Test func skippingTheInputGradientLeavesParameterGradientsUnchanged() {
+    let net = ModelZoo.fashionConvNet(seed: 8)
+    var rng = SplitMix64(seed: 9)
+    let x = Tensor.randomNormal(shape: [3, 1, 28, 28], std: 1, using: &rng)
+    let seed = Tensor.randomNormal(shape: [3, 10], std: 1, using: &rng)
+    var trace = Trace()
+    _ = net.forward(x, mode: .train, trace: &trace)
+    net.zeroGrad()
+    let dx = trace.backward(seeds: [net.outputName: seed])
+    let full = net.parameters.map(\.grad)
+    net.zeroGrad()
+    let none = trace.backward(seeds: [net.outputName: seed], inputGradient: false)
+    #expect(dx.shape == x.shape && none.count == 0)
+    for (a, b) in zip(full, net.parameters.map(\.grad)) { #expect(a == b) }
+  }
+}

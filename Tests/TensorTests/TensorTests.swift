@@ -54,11 +54,10 @@ struct MatmulTests {
     }
   }
 
+  // (No test changes the BLAS thread count: tests run concurrently in one
+  // process, and the count changes sgemm's rounding for every other test.)
   @Test func blasReportsItsKernelAndThreads() {
-    BLAS.setThreads(1)
-    #expect(BLAS.threads == 1)
-    BLAS.setThreads(2)
-    #expect(BLAS.threads == 2)
-    #expect(!BLAS.coreName.isEmpty)
+    #expect(BLAS.threads >= 1)
+    #expect(!BLAS.coreName.isEmpty && BLAS.coreName != "unknown")
   }
 }

@@ -30,7 +30,7 @@ public enum Runner {
   public static func run(
     _ experiments: [any Experiment.Type], options: RunOptions, log: (String) -> Void = Runner.stderr
   ) throws -> [(id: String, seconds: Double)] {
-    BLAS.setThreads(options.threads)
+    if BLAS.threads != options.threads { BLAS.setThreads(options.threads) }
     Memory.keepLargeAllocations()
     var done: [(String, Double)] = []
     let start = Date()

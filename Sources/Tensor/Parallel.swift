@@ -1,0 +1,36 @@
+// Splitting element-wise work over the BLAS thread count (the --threads of a
+// run), so the loops around the matrix products use the second core too.
+// Chunks write disjoint parts of their output, so results do not depend on
+// scheduling: same inputs and thread count, same bits.
+import Dispatch
+
+/// A pointer that may cross into a concurrent chunk (the caller guarantees
+/// the chunks touch disjoint elements).
+public struct SendablePointer<T>: @unchecked Sendable {
+  public let base: UnsafeMutablePointer<T>
+  public init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+}
+
+public struct SendableConstPointer<T>: @unchecked Sendable {
+  public let base: UnsafePointer<T>
+  public init(_ base: UnsafePointer<T>) { self.base = base }
+}
+
+public enum Parallel {
+  /// Overrides the thread count for the current task (tests compare 1 and 2
+  /// threads without touching the process-wide BLAS setting).
+  @TaskLocal public static var threadOverride: Int? = nil
+
+  /// Calls `body` on contiguous sub-ranges of 0..<count, one per thread,
+  /// when there is enough work (`count * cost >= 1 << 16`); otherwise once.
+  public static func chunks(_ count: Int, cost: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+    let threads = min(threadOverride ?? BLAS.threads, 8)
+    guard threads > 1 && count >= threads && count * cost >= 1 << 16 else {
+      body(0..<count)
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      body((count * t / threads)..<(count * (t + 1) / threads))
+    }
+  }
+}
