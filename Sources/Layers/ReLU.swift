@@ -13,7 +13,8 @@ public final class ReLU: Layer {
     y.withMutablePointer { p in
       let p = SendablePointer(p)
       Parallel.chunks(x.count) { range in
-        for i in range { p.base[i] = max(p.base[i], 0) }
+        let p = p.base
+        for i in range { p[i] = max(p[i], 0) }
       }
     }
     return (y, Cache(input: x))
@@ -26,13 +27,14 @@ public final class ReLU: Layer {
       cache.input.withPointer { x in
         let (d, x) = (SendablePointer(d), SendableConstPointer(x))
         Parallel.chunks(dout.count) { range in
+          let (d, x) = (d.base, x.base)
           switch rule {
           case .gradient:  // pass where the input was positive
-            for i in range { d.base[i] = x.base[i] > 0 ? d.base[i] : 0 }
+            for i in range { d[i] = x[i] > 0 ? d[i] : 0 }
           case .deconvnet:  // pass where the gradient is positive
-            for i in range { d.base[i] = max(d.base[i], 0) }
+            for i in range { d[i] = max(d[i], 0) }
           case .guided:  // both
-            for i in range { d.base[i] = x.base[i] > 0 ? max(d.base[i], 0) : 0 }
+            for i in range { d[i] = x[i] > 0 ? max(d[i], 0) : 0 }
           }
         }
       }
