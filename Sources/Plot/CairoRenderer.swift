@@ -58,7 +58,10 @@ public enum CairoRenderer {
         throw PlotError("\(url.path): cannot write \(ext) (\(String(cString: cairo_status_to_string(status))))")
       }
     }
-    if ext == "svg" { try normalizeSurfaceIdentifier(temporary) }
+    if ext == "svg" {
+      let crisp = scene.items.contains { if case .image(_, _, false) = $0 { return true } else { return false } }
+      try normalizeSVG(temporary, pixelatedImages: crisp)
+    }
     if rename(temporary.path, url.path) != 0 {
       throw PlotError("\(url.path): cannot move the figure in place (\(String(cString: strerror(errno))))")
     }
@@ -66,13 +69,17 @@ public enum CairoRenderer {
 
   /// Cairo numbers SVG surfaces with a process-wide counter (`<g id="surface87">`),
   /// so the same figure would differ between runs; give every file the same id.
-  static func normalizeSurfaceIdentifier(_ url: URL) throws {
-    guard var text = try? String(contentsOf: url, encoding: .utf8),
-      let start = text.range(of: "id=\"surface")
-    else { return }
-    let digits = text[start.upperBound...].prefix { $0.isNumber }
-    let old = "id=\"surface\(digits)\""
-    text = text.replacingOccurrences(of: old, with: "id=\"surface1\"")
+  /// Rasters drawn with nearest-neighbour scaling are marked `pixelated`, or
+  /// browsers would blur a 10x10 confusion matrix into a smear.
+  static func normalizeSVG(_ url: URL, pixelatedImages: Bool) throws {
+    guard var text = try? String(contentsOf: url, encoding: .utf8) else { return }
+    if let start = text.range(of: "id=\"surface") {
+      let digits = text[start.upperBound...].prefix { $0.isNumber }
+      text = text.replacingOccurrences(of: "id=\"surface\(digits)\"", with: "id=\"surface1\"")
+    }
+    if pixelatedImages {
+      text = text.replacingOccurrences(of: "<image ", with: "<image style=\"image-rendering:pixelated\" ")
+    }
     do { try text.write(to: url, atomically: false, encoding: .utf8) } catch {
       throw PlotError("\(url.path): cannot rewrite the SVG (\(error.localizedDescription))")
     }

@@ -134,6 +134,24 @@ struct RenderTests {
     #expect(!FileManager.default.fileExists(atPath: url.path))
   }
 
+  @Test func rastersRenderCrispAndMapThroughColormaps() throws {
+    // 2x2 viridis raster: the corners of the map are its end colours.
+    let raster = Raster(values: [0, 1, 0.5, 0.25], width: 2, height: 2, colormap: .viridis, range: 0...1)
+    #expect(Array(raster.rgba[0..<3]) == [68, 1, 84])  // viridis(0) = (0.267, 0.005, 0.329)
+    #expect(Array(raster.rgba[4..<7]) == [253, 231, 37])  // viridis(1) = (0.993, 0.906, 0.144)
+    #expect(Colormap.diverging.color(0.5) == Color(red: 1, green: 1, blue: 1))
+    var figure = Figure(width: 200, height: 200)
+    figure.axes[0].decorations = false
+    figure.axes[0].image(raster)
+    let scene = try figure.scene()
+    #expect(scene.items.contains { if case .image(let r, _, false) = $0 { return r == Rect(x: 4, y: 4, width: 192, height: 192) } else { return false } })
+    let dir = try folder()
+    try figure.write(to: dir.appendingPathComponent("r.svg"))
+    try figure.write(to: dir.appendingPathComponent("r.png"))
+    #expect(try String(contentsOf: dir.appendingPathComponent("r.svg"), encoding: .utf8).contains("image-rendering:pixelated"))
+    #expect(try Data(contentsOf: dir.appendingPathComponent("r.png")).count > 300)
+  }
+
   @Test func unknownExtensionAndUnwritablePathAreErrors() throws {
     #expect(throws: PlotError.self) { try sample().write(to: try folder().appendingPathComponent("a.gif")) }
     let blocker = try folder().appendingPathComponent("file")
