@@ -9,12 +9,14 @@ public final class ReLU: Layer {
   public init(name: String) { self.name = name }
 
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
-    var y = x
-    y.withMutablePointer { p in
-      let p = SendablePointer(p)
-      Parallel.chunks(x.count) { range in
-        let p = p.base
-        for i in range { p[i] = max(p[i], 0) }
+    var y = Tensor(uninitialized: x.shape)
+    y.withMutablePointer { py in
+      x.withPointer { px in
+        let (py, px) = (SendablePointer(py), SendableConstPointer(px))
+        Parallel.chunks(x.count) { range in
+          let (y, x) = (py.base, px.base)
+          for i in range { y[i] = max(x[i], 0) }
+        }
       }
     }
     return (y, Cache(input: x))
@@ -22,19 +24,21 @@ public final class ReLU: Layer {
 
   // snippet.backward
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
-    var dx = dout
-    dx.withMutablePointer { d in
-      cache.input.withPointer { x in
-        let (d, x) = (SendablePointer(d), SendableConstPointer(x))
-        Parallel.chunks(dout.count) { range in
-          let (d, x) = (d.base, x.base)
-          switch rule {
-          case .gradient:  // pass where the input was positive
-            for i in range { d[i] = x[i] > 0 ? d[i] : 0 }
-          case .deconvnet:  // pass where the gradient is positive
-            for i in range { d[i] = max(d[i], 0) }
-          case .guided:  // both
-            for i in range { d[i] = x[i] > 0 ? max(d[i], 0) : 0 }
+    var dx = Tensor(uninitialized: dout.shape)
+    dx.withMutablePointer { out in
+      dout.withPointer { d in
+        cache.input.withPointer { x in
+          let (out, d, x) = (SendablePointer(out), SendableConstPointer(d), SendableConstPointer(x))
+          Parallel.chunks(dout.count) { range in
+            let (out, d, x) = (out.base, d.base, x.base)
+            switch rule {
+            case .gradient:  // pass where the input was positive
+              for i in range { out[i] = x[i] > 0 ? d[i] : 0 }
+            case .deconvnet:  // pass where the gradient is positive
+              for i in range { out[i] = max(d[i], 0) }
+            case .guided:  // both
+              for i in range { out[i] = x[i] > 0 ? max(d[i], 0) : 0 }
+            }
           }
         }
       }

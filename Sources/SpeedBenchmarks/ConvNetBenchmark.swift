@@ -43,6 +43,7 @@ enum ConvNetBenchmark {
       inferBest = min(inferBest, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     let inferRate = Double(batches.count * batch) / inferBest
+    log("convnet, \(threads) thread(s), ms per batch of 64 (forward / backward): " + layerTimes(net, batches[0].0))
 
     // The conv layers alone: forward + backward on one batch.
     guard let conv1 = net.layers[0] as? Conv2D, let conv2 = net.layers[3] as? Conv2D else {
@@ -69,6 +70,35 @@ enum ConvNetBenchmark {
         name: "conv layers fwd+bwd, batch 64, \(t): \(String(format: "%.0f", 100 * convRate / sgemmPeak))% of the sgemm peak", seconds: convBest,
         throughput: convRate, unit: "GFLOP/s", validation: "same net"),
     ]
+  }
+
+  /// Forward and backward wall time of each layer on one batch (best of 5).
+  static func layerTimes(_ net: Sequential, _ x: Tensor) -> String {
+    var forward = [Double](repeating: .infinity, count: net.layers.count)
+    var backward = forward
+    for _ in 0..<5 {
+      var h = x
+      var pullbacks: [(Tensor) -> Tensor] = []
+      for (i, layer) in net.layers.enumerated() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (y, pullback) = timedForward(layer, h)
+        forward[i] = min(forward[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        pullbacks.append(pullback)
+        h = y
+      }
+      var g = h
+      for i in net.layers.indices.reversed() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        g = pullbacks[i](g)
+        backward[i] = min(backward[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+      }
+    }
+    return net.layers.indices.map { "\(net.layers[$0].name) \(String(format: "%.1f/%.1f", forward[$0], backward[$0]))" }.joined(separator: ", ")
+  }
+
+  static func timedForward<L: Layer>(_ layer: L, _ x: Tensor) -> (Tensor, (Tensor) -> Tensor) {
+    let (y, cache) = layer.forward(x, mode: .train)
+    return (y, { layer.backward($0, cache: cache, rule: .gradient) })
   }
 
   nonisolated(unsafe) static var rngForShapes = SplitMix64(seed: 5)
