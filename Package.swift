@@ -31,17 +31,18 @@ let package = Package(
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
     // MARK: - Library modules
-    .target(name: "Support"),
-    .target(name: "Tensor", dependencies: ["CBLAS"]),
-    .target(name: "Layers", dependencies: ["Tensor"]),
-    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
-    .target(name: "Detection", dependencies: ["Tensor"]),
-    .target(name: "Plot", dependencies: ["CPangoCairo"]),
+    .target(name: "Support", exclude: ["README.md"]),
+    .target(name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md"]),
+    .target(name: "Layers", dependencies: ["Tensor"], exclude: ["README.md"]),
+    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
+    .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
+    .target(name: "Plot", dependencies: ["CPangoCairo"], exclude: ["README.md"]),
     .target(
       name: "Report",
-      dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")]),
+      dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")],
+      exclude: ["README.md"]),
     .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Layers", "Datasets", "Detection", "Support"]),
-    .target(name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Plot"]),
+    .target(name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Plot"], exclude: ["README.md"]),
 
     // MARK: - Command-line tool
     .executableTarget(
@@ -56,8 +57,8 @@ let package = Package(
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensor"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
-    .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"]),
-    .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+    .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"], exclude: ["Fixtures"]),
+    .testTarget(name: "PlotTests", dependencies: ["Plot"], exclude: ["Goldens"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor", "Layers"]),
     .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),

@@ -70,7 +70,7 @@ public struct Chapter: Sendable {
     }
     let body = lines[(close + 1)...].joined(separator: "\n")
     let slug = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    var chapter = Chapter(
+    let chapter = Chapter(
       path: path, slug: slug, experiment: experiment, title: fields["title"], lecture: fields["lecture"], body: body,
       bodyFirstLine: close + 2)
     try chapter.checkFences()
