@@ -1,16 +1,20 @@
 // 2-D convolution (cross-correlation, as every framework computes it) by
-// im2col + one sgemm over the whole batch; backward by two sgemms + col2im.
+// im2col + sgemm, processed in groups of images so the column matrix stays
+// in cache; backward by two sgemms + col2im per group.
 //
-//   x (N, C, H, W), W (F, C, KH, KW), b (F) -> y (N, F, OH, OW)
-//   col (C*KH*KW, N*OH*OW) = im2col(x)
-//   y' (F, N*OH*OW) = W (F, C*KH*KW) · col,  then y = permute(y') + b
-//   dW += dy' · colᵀ,  db += Σ dy,  dcol = Wᵀ · dy',  dx = col2im(dcol)
-// OH = (H + 2*padding - KH) / stride + 1. Reference twin: Reference/NaiveConv.swift.
+// For each group of G images (x_g: (G, C, H, W)):
+//   col (C*KH*KW, G*OH*OW) = im2col(x_g)
+//   y'  (F, G*OH*OW)       = W (F, C*KH*KW) · col,   y_g = permute(y') + b
+//   dW += dy'_g · colᵀ,  db += Σ dy,  dcol = Wᵀ · dy'_g,  dx_g = col2im(dcol)
+// Groups are visited in order, so dW accumulates in a fixed order
+// (deterministic). The backward pass recomputes col from the cached input
+// rather than keeping a batch-sized column matrix (tens of megabytes).
+// OH = (H + 2*padding - KH) / stride + 1. Reference twin: Reference/NaiveReference.swift.
 import Tensor
 
 public final class Conv2D: Layer {
   public struct Cache {
-    let col: Tensor  // (C*KH*KW, N*OH*OW)
+    let input: Tensor  // (N, C, H, W)
     let geometry: ConvGeometry
   }
 
@@ -46,27 +50,47 @@ public final class Conv2D: Layer {
       kernelHeight: weight.value.shape[2], kernelWidth: weight.value.shape[3], stride: stride, padding: padding)
   }
 
+  /// Images per group: about 1.5 MB of column matrix, at least one image.
+  static func groupSize(_ g: ConvGeometry) -> Int {
+    let perImage = g.rows * g.outHeight * g.outWidth * 4
+    return max(1, min(g.batch, (3 << 19) / max(perImage, 1)))
+  }
+
+  /// (geometry of a group of `count` images starting at image `first`).
+  static func group(_ g: ConvGeometry, _ count: Int) -> ConvGeometry {
+    var sub = g
+    sub.batch = count
+    return sub
+  }
+
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
     let g = geometry(for: x)
     precondition(g.outHeight > 0 && g.outWidth > 0, "Conv2D(\(name)): input \(x.shape) is smaller than the kernel")
-    var col = Tensor(uninitialized: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW), im2col writes every entry
-    x.withPointer { px in col.withMutablePointer { im2col(px, g, into: $0) } }
     let f = outChannels
-    var yPermuted = Tensor(uninitialized: [f, g.columns])  // (F, N*OH*OW), sgemm with beta 0 writes it
-    gemm(weight.value.reshaped([f, g.rows]), transposeA: false, col, transposeB: false, into: &yPermuted, beta: 0)
     let plane = g.outHeight * g.outWidth
+    let imageSize = g.channels * g.height * g.width
+    let size = Self.groupSize(g)
+    let w = weight.value.reshaped([f, g.rows])
     var y = Tensor(uninitialized: [g.batch, f, g.outHeight, g.outWidth])  // (N, F, OH, OW)
-    y.withMutablePointer { py in
-      yPermuted.withPointer { pp in
-        bias.value.withPointer { pb in
-          let (py, pp, pb) = (SendablePointer(py), SendableConstPointer(pp), SendableConstPointer(pb))
-          let (batch, columns) = (g.batch, g.columns)
-          Parallel.chunks(f, cost: g.columns) { channels in
-            for k in channels {
-              let b = pb.base[k]
-              for n in 0..<batch {
-                let src = pp.base + (k &* columns &+ n &* plane)
-                let dst = py.base + (n &* f &+ k) &* plane
+    var col = Tensor(uninitialized: [g.rows, size * plane])
+    var yGroup = Tensor(uninitialized: [f, size * plane])
+    for first in Swift.stride(from: 0, to: g.batch, by: size) {
+      let count = min(size, g.batch - first)
+      let sub = Self.group(g, count)
+      if count < size {
+        col = Tensor(uninitialized: [g.rows, count * plane])
+        yGroup = Tensor(uninitialized: [f, count * plane])
+      }
+      x.withPointer { px in col.withMutablePointer { im2col(px + first * imageSize, sub, into: $0) } }
+      gemm(w, transposeA: false, col, transposeB: false, into: &yGroup, beta: 0)  // (F, G*OH*OW)
+      y.withMutablePointer { py in
+        yGroup.withPointer { pp in
+          bias.value.withPointer { pb in
+            for k in 0..<f {
+              let b = pb[k]
+              for n in 0..<count {
+                let src = pp + (k &* count &+ n) &* plane
+                let dst = py + ((first &+ n) &* f &+ k) &* plane
                 for i in 0..<plane { dst[i] = src[i] + b }
               }
             }
@@ -74,55 +98,64 @@ public final class Conv2D: Layer {
         }
       }
     }
-    return (y, Cache(col: col, geometry: g))
+    return (y, Cache(input: x, geometry: g))
   }
 
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
-    let doutPermuted = accumulateParameterGradients(dout, cache: cache)
-    let g = cache.geometry
-    var dcol = Tensor(uninitialized: [g.rows, g.columns])  // (C*KH*KW, N*OH*OW), sgemm with beta 0 writes it
-    gemm(weight.value.reshaped([outChannels, g.rows]), transposeA: true, doutPermuted, transposeB: false, into: &dcol, beta: 0)
-    var dx = Tensor(zeros: [g.batch, g.channels, g.height, g.width])  // (N, C, H, W)
-    dcol.withPointer { pc in dx.withMutablePointer { col2im(pc, g, into: $0) } }
+    var dx = Tensor(zeros: [cache.geometry.batch, cache.geometry.channels, cache.geometry.height, cache.geometry.width])
+    backwardGroups(dout, cache: cache, dx: &dx)
     return dx
   }
 
   /// dW and db only: no dcol product, no col2im.
   public func backwardParameters(_ dout: Tensor, cache: Cache) {
-    _ = accumulateParameterGradients(dout, cache: cache)
+    backwardGroups(dout, cache: cache, dx: nil)
   }
 
-  /// Adds dW and db; returns dout permuted to (F, N*OH*OW) for the input gradient.
-  func accumulateParameterGradients(_ dout: Tensor, cache: Cache) -> Tensor {
+  func backwardGroups(_ dout: Tensor, cache: Cache, dx: UnsafeMutablePointer<Tensor>?) {
     let g = cache.geometry
     let f = outChannels
     let plane = g.outHeight * g.outWidth
-    var doutPermuted = Tensor(uninitialized: [f, g.columns])  // (F, N*OH*OW)
-    doutPermuted.withMutablePointer { pp in
-      dout.withPointer { pd in
-        bias.grad.withMutablePointer { db in
-          let (pp, pd, db) = (SendablePointer(pp), SendableConstPointer(pd), SendablePointer(db))
-          let (batch, columns) = (g.batch, g.columns)
-          Parallel.chunks(f, cost: g.columns) { channels in
-            for k in channels {
+    let imageSize = g.channels * g.height * g.width
+    let size = Self.groupSize(g)
+    let w = weight.value.reshaped([f, g.rows])
+    var dWeight = weight.grad.reshaped([f, g.rows])
+    var col = Tensor(uninitialized: [g.rows, size * plane])
+    var doutGroup = Tensor(uninitialized: [f, size * plane])
+    var dcol = Tensor(uninitialized: [g.rows, size * plane])
+    for first in Swift.stride(from: 0, to: g.batch, by: size) {
+      let count = min(size, g.batch - first)
+      let sub = Self.group(g, count)
+      if count < size {
+        col = Tensor(uninitialized: [g.rows, count * plane])
+        doutGroup = Tensor(uninitialized: [f, count * plane])
+        dcol = Tensor(uninitialized: [g.rows, count * plane])
+      }
+      cache.input.withPointer { px in col.withMutablePointer { im2col(px + first * imageSize, sub, into: $0) } }
+      doutGroup.withMutablePointer { pp in
+        dout.withPointer { pd in
+          bias.grad.withMutablePointer { db in
+            for k in 0..<f {
               var sum: Float = 0
-              for n in 0..<batch {
-                let src = pd.base + (n &* f &+ k) &* plane
-                let dst = pp.base + (k &* columns &+ n &* plane)
+              for n in 0..<count {
+                let src = pd + ((first &+ n) &* f &+ k) &* plane
+                let dst = pp + (k &* count &+ n) &* plane
                 for i in 0..<plane {
                   dst[i] = src[i]
                   sum += src[i]
                 }
               }
-              db.base[k] += sum
+              db[k] += sum
             }
           }
         }
       }
+      gemm(doutGroup, transposeA: false, col, transposeB: true, into: &dWeight, beta: 1)  // (F, C*KH*KW)
+      if let dx {
+        gemm(w, transposeA: true, doutGroup, transposeB: false, into: &dcol, beta: 0)  // (C*KH*KW, G*OH*OW)
+        dcol.withPointer { pc in dx.pointee.withMutablePointer { col2im(pc, sub, into: $0 + first * imageSize) } }
+      }
     }
-    var dWeight = weight.grad.reshaped([f, g.rows])
-    gemm(doutPermuted, transposeA: false, cache.col, transposeB: true, into: &dWeight, beta: 1)  // (F, C*KH*KW)
     weight.grad = dWeight.reshaped(weight.value.shape)
-    return doutPermuted
   }
 }

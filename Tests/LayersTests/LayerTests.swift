@@ -281,3 +281,51 @@ struct ParameterOnlyBackwardTests {
     for (a, b) in zip(full, net.parameters.map(\.grad)) { #expect(a == b) }
   }
 }
+
+struct ConvGroupTests {
+  /// A batch split into several image groups (the last one smaller) must
+  /// match the naive loops and pass the dot-product test.
+  @Test func severalGroupsMatchTheNaiveLoops() {
+    var rng = SplitMix64(seed: 31)
+    let layer = Conv2D(name: "c", inChannels: 32, outChannels: 8, kernelSize: 3, padding: 1, using: &rng)
+    layer.bias.value = Tensor.randomNormal(shape: [8], std: 1, using: &rng)
+    let x = Tensor.randomNormal(shape: [16, 32, 14, 14], std: 1, using: &rng)
+    let g = layer.geometry(for: x)
+    #expect(Conv2D.groupSize(g) < 16 && 16 % Conv2D.groupSize(g) != 0)  // really several groups, one short
+    let fast = layer.forward(x, mode: .train).output
+    #expect(fast.maxAbsDifference(Reference.conv2d(x, weight: layer.weight.value, bias: layer.bias.value, stride: 1, padding: 1)) < 1e-4)
+    let check = checkVJP(
+      { layer.forward($0, mode: .train).output },
+      vjp: { dout in
+        let (_, cache) = layer.forward(x, mode: .train)
+        return layer.backward(dout, cache: cache, rule: .gradient)
+      }, at: x, step: 1e-2, using: &rng)
+    #expect(check.relativeError < 1e-2, "\(check)")
+    // Parameter gradients: one group at a time must equal the whole batch's sum.
+    let (_, cache) = layer.forward(x, mode: .train)
+    let dout = Tensor.randomNormal(shape: [16, 8, 14, 14], std: 1, using: &rng)
+    layer.weight.zeroGrad()
+    layer.backwardParameters(dout, cache: cache)
+    var expected = Tensor(zeros: [8, 32, 3, 3])
+    for o in 0..<8 {
+      for c in 0..<32 {
+        for ki in 0..<3 {
+          for kj in 0..<3 {
+            var s = 0.0
+            for n in 0..<16 {
+              for i in 0..<14 {
+                for j in 0..<14 {
+                  let yy = i - 1 + ki, xx = j - 1 + kj
+                  guard yy >= 0 && yy < 14 && xx >= 0 && xx < 14 else { continue }
+                  s += Double(dout.scalars[((n * 8 + o) * 14 + i) * 14 + j]) * Double(x.scalars[((n * 32 + c) * 14 + yy) * 14 + xx])
+                }
+              }
+            }
+            expected.scalars[((o * 32 + c) * 3 + ki) * 3 + kj] = Float(s)
+          }
+        }
+      }
+    }
+    #expect(layer.weight.grad.maxAbsDifference(expected) < 1e-2)
+  }
+}
