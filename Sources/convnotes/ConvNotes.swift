@@ -13,7 +13,7 @@ struct ConvNotesCommand: ParsableCommand {
         convnotes list                       what can run, and when it last ran
         convnotes run map-evaluation         one experiment (full profile)
         convnotes all --profile quick        every experiment, prerequisites first
-        convnotes report                     results/ + chapters/ -> report/index.html
+        convnotes report                     build report/index.html
         convnotes verify                     check every claim of every chapter
         convnotes eval-detections --gt GT.json --dt DT.json
       """,
