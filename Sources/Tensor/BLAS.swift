@@ -18,8 +18,9 @@ public enum Memory {
   /// pages each time (a third of training time went to page faults).
   public static func keepLargeAllocations() {
     #if canImport(Glibc)
-      _ = mallopt(M_MMAP_THRESHOLD, 512 << 20)
-      _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+      // 32 MiB is the largest threshold glibc accepts on 64-bit (larger values are refused).
+      _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+      _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
     #endif
   }
 }
