@@ -36,12 +36,12 @@ let package = Package(
     .target(name: "Layers", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
-    .target(name: "Plot", dependencies: ["CPangoCairo"], exclude: ["README.md"]),
+    .target(name: "Plot", dependencies: ["CPangoCairo", "CZlib"], exclude: ["README.md"]),
     .target(
       name: "Report",
       dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")],
       exclude: ["README.md"]),
-    .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Layers", "Datasets", "Detection", "Support"]),
+    .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Layers", "Datasets", "Detection", "Plot", "Support"]),
     .target(name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Plot"], exclude: ["README.md"]),
 
     // MARK: - Command-line tool
@@ -58,7 +58,7 @@ let package = Package(
     .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensor"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"], exclude: ["Fixtures"]),
-    .testTarget(name: "PlotTests", dependencies: ["Plot"], exclude: ["Goldens"]),
+    .testTarget(name: "PlotTests", dependencies: ["Plot", "CPangoCairo", "CZlib"], exclude: ["Goldens"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor", "Layers"]),
     .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),

@@ -16,6 +16,9 @@ public struct Figure: Sendable {
   public var title: String?
   /// Panels in row-major order, rows * columns of them.
   public var axes: [Axes]
+  /// All panels use one x range (or one y range): the union of their data.
+  public var sharedX = false
+  public var sharedY = false
 
   public init(width: Double, height: Double, rows: Int = 1, columns: Int = 1, title: String? = nil) {
     (self.width, self.height, self.rows, self.columns, self.title) = (width, height, rows, columns, title)

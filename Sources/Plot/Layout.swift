@@ -4,6 +4,8 @@
 // font machinery and the Scene is the same on every machine; the renderer
 // draws the real glyphs at the positions chosen here.
 
+import Foundation
+
 enum Layout {
   static let titleSize = 15.0
   static let panelTitleSize = 13.0
@@ -27,9 +29,19 @@ enum Layout {
           vertical: .top, rotation: 0))
       top = 10 + titleSize * 1.6
     }
+    var panels = figure.axes
+    for (shared, isX) in [(figure.sharedX, true), (figure.sharedY, false)] where shared {
+      let ranges = panels.filter { !$0.marks.isEmpty }.map { dataRanges($0) }.map { isX ? $0.0 : $0.1 }
+      guard let lo = ranges.map(\.0).min(), let hi = ranges.map(\.1).max(), hi > lo else { continue }
+      for i in panels.indices {
+        let scale = isX ? panels[i].xScale : panels[i].yScale
+        let limits = scale == .log ? pow(10, lo)...pow(10, hi) : lo...hi
+        if isX { panels[i].xLimits = panels[i].xLimits ?? limits } else { panels[i].yLimits = panels[i].yLimits ?? limits }
+      }
+    }
     let cellWidth = figure.width / Double(figure.columns)
     let cellHeight = (figure.height - top) / Double(figure.rows)
-    for (index, axes) in figure.axes.enumerated() {
+    for (index, axes) in panels.enumerated() {
       let cell = Rect(
         x: Double(index % figure.columns) * cellWidth, y: top + Double(index / figure.columns) * cellHeight,
         width: cellWidth, height: cellHeight)
@@ -48,7 +60,7 @@ enum Layout {
     try validate(axes)
     let tickRoom = axes.decorations ? (axes.yTicks.map { ticks in 12 + (ticks.map { estimatedWidth($0.label, size: tickSize) }.max() ?? 0) } ?? 44) : 4
     let left = cell.x + tickRoom + (axes.yLabel == nil ? 0 : 18)
-    let right = cell.maxX - (axes.decorations ? 14 : 4)
+    let right = cell.maxX - (axes.decorations ? 14 : 4) - (axes.colorbar == nil ? 0 : 78)
     let topEdge = cell.y + (axes.title == nil ? (axes.decorations ? 12 : 4) : 12 + panelTitleSize * 1.7)
     let bottom = cell.maxY - (axes.decorations ? 30 : 4) - (axes.xLabel == nil ? 0 : 18)
     guard right - left > 10, bottom - topEdge > 10 else {
@@ -66,14 +78,17 @@ enum Layout {
       yRange = (cy - h / 2, cy + h / 2)
       plot = Rect(x: plot.x, y: plot.y, width: plot.width, height: plot.height)
     }
-    let map = Mapping(plot: plot, x: xRange, y: yRange, yInverted: axes.yInverted)
+    let map = Mapping(plot: plot, x: xRange, y: yRange, yInverted: axes.yInverted, xLog: axes.xScale == .log, yLog: axes.yScale == .log)
     var items: [SceneItem] = []
-    let xAuto = Ticks.linear(xRange.0, xRange.1, target: max(2, Int(plot.width / 80)))
-    let yAuto = Ticks.linear(yRange.0, yRange.1, target: max(2, Int(plot.height / 55)))
+    func autoTicks(_ range: (Double, Double), _ scale: AxisScale, target: Int) -> [(Double, String)] {
+      if scale == .log { return Ticks.log(range.0, range.1) }
+      let t = Ticks.linear(range.0, range.1, target: target)
+      return t.values.map { ($0, Ticks.label($0, step: t.step)) }
+    }
     let xTicks: [(Double, String)] =
-      !axes.decorations ? [] : axes.xTicks ?? xAuto.values.map { ($0, Ticks.label($0, step: xAuto.step)) }
+      !axes.decorations ? [] : axes.xTicks ?? autoTicks(xRange, axes.xScale, target: max(2, Int(plot.width / 80)))
     let yTicks: [(Double, String)] =
-      !axes.decorations ? [] : axes.yTicks ?? yAuto.values.map { ($0, Ticks.label($0, step: yAuto.step)) }
+      !axes.decorations ? [] : axes.yTicks ?? autoTicks(yRange, axes.yScale, target: max(2, Int(plot.height / 55)))
 
     if axes.grid && axes.decorations {
       for (v, _) in xTicks {
@@ -143,6 +158,42 @@ enum Layout {
           .text(
             t.text, at: Point(map.x(t.x), map.y(t.y)), style: TextStyle(size: t.size, color: t.color),
             horizontal: t.horizontal, vertical: t.vertical, rotation: 0))
+      case .bars(let b):
+        let color = b.color ?? qualitativePalette[cycle % qualitativePalette.count]
+        if b.color == nil { cycle += 1 }
+        let base = axes.yScale == .log ? pow(10, yRange.0) : b.baseline
+        for (x, h) in zip(b.x, b.heights) {
+          let xa = map.x(x + b.offset - b.width / 2), xb = map.x(x + b.offset + b.width / 2)
+          let ya = map.y(base), yb = map.y(h)
+          items.append(.rect(Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya)), fill: color, stroke: nil, lineWidth: 0, dash: []))
+        }
+        if let label = b.label { legend.append((label, color, nil, .square)) }
+      case .errorBars(let e):
+        let color = e.color ?? .axis
+        for (x, (lo, hi)) in zip(e.x, zip(e.low, e.high)) {
+          let px = map.x(x), ya = map.y(lo), yb = map.y(hi)
+          items.append(.polyline([Point(px, ya), Point(px, yb)], stroke: color, lineWidth: 1.25, dash: []))
+          for y in [ya, yb] {
+            items.append(.polyline([Point(px - e.capWidth / 2, y), Point(px + e.capWidth / 2, y)], stroke: color, lineWidth: 1.25, dash: []))
+          }
+        }
+        if let label = e.label { legend.append((label, color, .solid, nil)) }
+      case .band(let b):
+        let color = b.color ?? qualitativePalette[cycle % qualitativePalette.count]
+        let upper = zip(b.x, b.high).map { Point(map.x($0), map.y($1)) }
+        let lower = zip(b.x, b.low).map { Point(map.x($0), map.y($1)) }.reversed()
+        items.append(.polygon(upper + lower, fill: color.withAlpha(b.opacity)))
+        if let label = b.label { legend.append((label, color.withAlpha(b.opacity), nil, .square)) }
+      case .arrow(let a):
+        let p0 = Point(map.x(a.x0), map.y(a.y0)), p1 = Point(map.x(a.x1), map.y(a.y1))
+        let angle = atan2(p1.y - p0.y, p1.x - p0.x)
+        let back = Point(p1.x - a.headSize * cos(angle), p1.y - a.headSize * sin(angle))
+        items.append(.polyline([p0, back], stroke: a.color, lineWidth: a.width, dash: []))
+        let side = a.headSize * 0.45
+        items.append(
+          .polygon(
+            [p1, Point(back.x + side * sin(angle), back.y - side * cos(angle)), Point(back.x - side * sin(angle), back.y + side * cos(angle))],
+            fill: a.color))
       case .image(let m):
         let xa = map.x(m.x0), xb = map.x(m.x1), ya = map.y(m.y0), yb = map.y(m.y1)
         items.append(
@@ -173,21 +224,48 @@ enum Layout {
     if axes.legend != .none && !legend.isEmpty {
       items += legendItems(legend, placement: axes.legend, plot: plot)
     }
+    if let bar = axes.colorbar { items += colorbarItems(bar, plot: plot) }
     return items
   }
 
   // MARK: - Pieces
 
+  /// Data -> pixels. Ranges are in axis space (log10 of the data on a log axis).
   struct Mapping {
     var plot: Rect
     var x: (Double, Double)
     var y: (Double, Double)
     var yInverted: Bool
-    func x(_ v: Double) -> Double { plot.x + (v - x.0) / (x.1 - x.0) * plot.width }
+    var xLog = false
+    var yLog = false
+    func x(_ v: Double) -> Double { plot.x + ((xLog ? log10(v) : v) - x.0) / (x.1 - x.0) * plot.width }
     func y(_ v: Double) -> Double {
-      let t = (v - y.0) / (y.1 - y.0)
+      let t = ((yLog ? log10(v) : v) - y.0) / (y.1 - y.0)
       return yInverted ? plot.y + t * plot.height : plot.maxY - t * plot.height
     }
+  }
+
+  static func colorbarItems(_ bar: Colorbar, plot: Rect) -> [SceneItem] {
+    let strip = Rect(x: plot.maxX + 14, y: plot.y, width: 14, height: plot.height)
+    let steps = 256
+    let values = (0..<steps).map { 1 - Double($0) / Double(steps - 1) }  // top row = high end
+    var items: [SceneItem] = [
+      .image(strip, raster: Raster(values: values, width: 1, height: steps, colormap: bar.colormap, range: 0...1), smooth: true),
+      .rect(strip, fill: nil, stroke: .axis, lineWidth: 1, dash: []),
+    ]
+    let (lo, hi) = (bar.range.lowerBound, bar.range.upperBound)
+    let ticks = Ticks.linear(lo, hi, target: max(2, Int(plot.height / 55)))
+    for v in ticks.values {
+      let y = strip.maxY - (v - lo) / max(hi - lo, 1e-300) * strip.height
+      items.append(.polyline([Point(strip.maxX, y), Point(strip.maxX + 4, y)], stroke: .axis, lineWidth: 1, dash: []))
+      items.append(
+        .text(Ticks.label(v, step: ticks.step), at: Point(strip.maxX + 6, y), style: TextStyle(size: tickSize, color: .axis), horizontal: .start, vertical: .middle, rotation: 0))
+    }
+    if let label = bar.label {
+      items.append(
+        .text(label, at: Point(strip.maxX + 62, strip.y + strip.height / 2), style: TextStyle(size: labelSize), horizontal: .middle, vertical: .bottom, rotation: -90))
+    }
+    return items
   }
 
   static func validate(_ axes: Axes) throws {
@@ -210,6 +288,21 @@ enum Layout {
       case .image(let m):
         try check([m.x0, m.x1], [m.y0, m.y1], "image \(n)")
         if m.raster.width == 0 || m.raster.height == 0 { throw PlotError("image \(n) is empty") }
+      case .bars(let b):
+        try check(b.x, b.heights, "bars \(n)\(b.label.map { " (\"\($0)\")" } ?? "")")
+        guard b.width > 0 && b.width.isFinite else { throw PlotError("bars \(n): width \(b.width) must be positive") }
+      case .errorBars(let e):
+        try check(e.x, e.low, "error bars \(n)")
+        try check(e.x, e.high, "error bars \(n)")
+      case .band(let b):
+        try check(b.x, b.low, "band \(n)")
+        try check(b.x, b.high, "band \(n)")
+      case .arrow(let a): try check([a.x0, a.x1], [a.y0, a.y1], "arrow \(n)")
+      }
+    }
+    for (scale, name, values) in [(axes.xScale, "x", markValues(axes).x), (axes.yScale, "y", markValues(axes).y)] where scale == .log {
+      if let bad = values.first(where: { !($0 > 0) }) {
+        throw PlotError("log \(name) axis: every value must be positive, got \(bad)")
       }
     }
     for (limits, name) in [(axes.xLimits, "x"), (axes.yLimits, "y")] {
@@ -219,7 +312,8 @@ enum Layout {
     }
   }
 
-  static func dataRanges(_ axes: Axes) -> ((Double, Double), (Double, Double)) {
+  /// Every x and y a panel's marks reach, in data space.
+  static func markValues(_ axes: Axes) -> (x: [Double], y: [Double]) {
     var xs: [Double] = []
     var ys: [Double] = []
     for mark in axes.marks {
@@ -229,17 +323,33 @@ enum Layout {
       case .rect(let r): xs += [r.x1, r.x2]; ys += [r.y1, r.y2]
       case .text(let t): xs.append(t.x); ys.append(t.y)
       case .image(let m): xs += [m.x0, m.x1]; ys += [m.y0, m.y1]
+      case .bars(let b):
+        xs += b.x.flatMap { [$0 + b.offset - b.width / 2, $0 + b.offset + b.width / 2] }
+        ys += b.heights + (axes.yScale == .log ? [] : [b.baseline])
+      case .errorBars(let e): xs += e.x; ys += e.low + e.high
+      case .band(let b): xs += b.x; ys += b.low + b.high
+      case .arrow(let a): xs += [a.x0, a.x1]; ys += [a.y0, a.y1]
       }
     }
-    func padded(_ values: [Double], _ fixed: ClosedRange<Double>?) -> (Double, Double) {
-      if let fixed { return (fixed.lowerBound, fixed.upperBound) }
+    return (xs, ys)
+  }
+
+  /// The ranges of a panel in axis space (log10 on a log axis), padded.
+  static func dataRanges(_ axes: Axes) -> ((Double, Double), (Double, Double)) {
+    var (xs, ys) = markValues(axes)
+    if axes.xScale == .log { xs = xs.filter { $0 > 0 }.map(log10) }
+    if axes.yScale == .log { ys = ys.filter { $0 > 0 }.map(log10) }
+    func padded(_ values: [Double], _ fixed: ClosedRange<Double>?, _ scale: AxisScale) -> (Double, Double) {
+      if let fixed {
+        return scale == .log ? (log10(fixed.lowerBound), log10(fixed.upperBound)) : (fixed.lowerBound, fixed.upperBound)
+      }
       guard let lo = values.min(), let hi = values.max() else { return (0, 1) }
       if hi == lo { return (lo - 0.5, hi + 0.5) }
       let onlyImages = axes.marks.allSatisfy { if case .image = $0 { return true } else { return false } }
       let pad = onlyImages ? 0 : (hi - lo) * 0.04
       return (lo - pad, hi + pad)
     }
-    return (padded(xs, axes.xLimits), padded(ys, axes.yLimits))
+    return (padded(xs, axes.xLimits, axes.xScale), padded(ys, axes.yLimits, axes.yScale))
   }
 
   static func estimatedWidth(_ text: String, size: Double) -> Double {

@@ -68,8 +68,51 @@ public struct ImageMark: Sendable, Equatable {
   public var smooth: Bool = false
 }
 
+/// Bars from `baseline` to `heights[i]`, centred at `x[i] + offset`.
+public struct BarMark: Sendable, Equatable {
+  public var x: [Double]
+  public var heights: [Double]
+  public var width: Double
+  public var offset: Double = 0
+  public var baseline: Double = 0
+  public var label: String?
+  public var color: Color?
+}
+
+/// Vertical error bars from `low[i]` to `high[i]` at `x[i]`, with caps.
+public struct ErrorBarMark: Sendable, Equatable {
+  public var x: [Double]
+  public var low: [Double]
+  public var high: [Double]
+  public var color: Color?
+  public var capWidth: Double = 6
+  public var label: String?
+}
+
+/// A filled band between `low` and `high` along `x` (confidence bands).
+public struct BandMark: Sendable, Equatable {
+  public var x: [Double]
+  public var low: [Double]
+  public var high: [Double]
+  public var color: Color?
+  public var opacity: Double = 0.25
+  public var label: String?
+}
+
+/// An arrow from (x0, y0) to (x1, y1) in data coordinates.
+public struct ArrowMark: Sendable, Equatable {
+  public var x0, y0, x1, y1: Double
+  public var color: Color = .black
+  public var width: Double = 1.5
+  public var headSize: Double = 9
+}
+
 public enum Mark: Sendable, Equatable {
   case line(LineMark)
+  case bars(BarMark)
+  case errorBars(ErrorBarMark)
+  case band(BandMark)
+  case arrow(ArrowMark)
   case image(ImageMark)
   case scatter(ScatterMark)
   case rect(RectMark)

@@ -41,6 +41,8 @@ public struct TextStyle: Sendable, Equatable {
 public enum SceneItem: Sendable, Equatable {
   case rect(Rect, fill: Color?, stroke: Color?, lineWidth: Double, dash: [Double])
   case polyline([Point], stroke: Color, lineWidth: Double, dash: [Double])
+  /// A closed, filled polygon.
+  case polygon([Point], fill: Color)
   case marker(Point, shape: MarkerShape, size: Double, fill: Color, stroke: Color?)
   case text(String, at: Point, style: TextStyle, horizontal: HorizontalAnchor, vertical: VerticalAnchor, rotation: Double)
   case image(Rect, raster: Raster, smooth: Bool)
@@ -73,6 +75,9 @@ public struct Scene: Sendable, Equatable, CustomStringConvertible {
         lines.append(
           "polyline \(points.count) points \(head)\(points.count > 2 ? " ..." : "") stroke \(stroke.hexString) width \(f(lineWidth))"
             + dashText(dash))
+      case let .polygon(points, fill):
+        let head = points.prefix(2).map { "(\(f($0.x)), \(f($0.y)))" }.joined(separator: " ")
+        lines.append("polygon \(points.count) points \(head)\(points.count > 2 ? " ..." : "") fill \(fill.hexString)")
       case let .marker(p, shape, size, fill, stroke):
         lines.append(
           "marker \(shape.rawValue) at (\(f(p.x)), \(f(p.y))) size \(f(size)) fill \(fill.hexString)"

@@ -32,6 +32,7 @@ public enum BenchmarkSuite {
     // sgemm last: OpenBLAS's idle worker threads spin for a while after a
     // multi-threaded call and would steal the core the other benchmarks use.
     results.append(try nms(repeats: repeats, log: log))
+    results.append(try PlotBenchmark.run(repeats: repeats, log: log))
     results.append(contentsOf: try cocoEvaluation(repeats: repeats, log: log))
     let threadsBefore = BLAS.threads
     defer { BLAS.setThreads(threadsBefore) }
