@@ -127,6 +127,21 @@ public struct Axes: Sendable {
     scatter(x: x, y: y, label: label, color: color ?? qualitativePalette[0], size: 7)
   }
 
+  /// A rows x columns grid of lines over [x0, x1] x [y0, y1] (YOLO's S x S
+  /// cells over an image, RoI pooling bins over a feature map).
+  public mutating func cellGrid(
+    columns: Int, rows: Int, x0: Double, x1: Double, y0: Double, y1: Double, color: Color = .white, width: Double = 1
+  ) {
+    for c in 0...max(columns, 1) {
+      let x = x0 + (x1 - x0) * Double(c) / Double(max(columns, 1))
+      line(x: [x, x], y: [y0, y1], color: color, width: width)
+    }
+    for r in 0...max(rows, 1) {
+      let y = y0 + (y1 - y0) * Double(r) / Double(max(rows, 1))
+      line(x: [x0, x1], y: [y, y], color: color, width: width)
+    }
+  }
+
   /// Adds a raster covering [x0, x1] x [y0, y1] in data coordinates.
   public mutating func image(_ raster: Raster, x0: Double = 0, x1: Double? = nil, y0: Double = 0, y1: Double? = nil, smooth: Bool = false) {
     marks.append(.image(ImageMark(raster: raster, x0: x0, x1: x1 ?? Double(raster.width), y0: y0, y1: y1 ?? Double(raster.height), smooth: smooth)))

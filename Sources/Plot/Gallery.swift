@@ -77,7 +77,7 @@ public enum Gallery {
     figure.axes[5] = heat
 
     var overlay = Axes()
-    overlay.title = "image + boxes, keypoints, arrow, text"
+    overlay.title = "image + grid, boxes, keypoints, arrow"
     overlay.yInverted = true
     overlay.grid = false
     let photo: [Double] = (0..<(32 * 32)).map { (i: Int) -> Double in
@@ -85,6 +85,7 @@ public enum Gallery {
       return Double(stripe) / 16
     }
     overlay.image(Raster(values: photo, width: 32, height: 32, colormap: .grey, range: 0...1))
+    overlay.cellGrid(columns: 4, rows: 4, x0: 0, x1: 32, y0: 0, y1: 32, color: qualitativePalette[4].withAlpha(0.8))
     overlay.rect(x1: 4, y1: 6, x2: 18, y2: 20, stroke: qualitativePalette[0], tag: "shirt 0.93")
     overlay.rect(x1: 15, y1: 14, x2: 29, y2: 28, stroke: qualitativePalette[3], style: .dashed, tag: "bag 0.41")
     overlay.skeleton(x: [24, 24, 20, 28, 22, 26], y: [3, 8, 6, 6, 12, 12], edges: [(0, 1), (1, 2), (1, 3), (1, 4), (1, 5)], color: qualitativePalette[2])
