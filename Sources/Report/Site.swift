@@ -36,6 +36,10 @@ public struct Site {
 
   public func build() throws -> SiteSummary {
     let (compiled, problems) = compileAll()
+    if compiled.isEmpty {
+      // Nothing to publish (no chapters folder, or no readable chapter): keep the old site.
+      throw problems.first ?? ReportError(file: chaptersFolder.path, line: 0, message: "no chapters (expected NN-<id>.md files)")
+    }
     let fm = FileManager.default
     let staging = siteFolder.deletingLastPathComponent()
       .appendingPathComponent(".\(siteFolder.lastPathComponent).staging-\(getpid())")

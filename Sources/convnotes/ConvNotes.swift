@@ -27,6 +27,8 @@ struct ConvNotesCommand: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
+    } catch let code as ExitCode {
+      Foundation.exit(code.rawValue)  // the command has already said why
     } catch {
       let code = exitCode(for: error)
       if code == .success || error is CleanExit {

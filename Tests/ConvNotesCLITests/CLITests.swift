@@ -126,6 +126,15 @@ struct CLITests {
   @Test func verifyFailsWithFileAndLineWhenResultsAreMissing() throws {
     let verify = try convnotes(["verify", "--results", "/nonexistent-results"], in: repository)
     #expect(verify.status == 1)
+    #expect(verify.err.isEmpty, "\(verify.err)")  // the problems go to stdout, nothing else to stderr
     #expect(verify.out.contains("chapters/12-map-evaluation.md:2: no results for experiment `map-evaluation`"))
+  }
+
+  @Test func reportWithoutChaptersFailsAndWritesNothing() throws {
+    let site = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)").path
+    let r = try convnotes(["report", "--chapters", "/nonexistent-chapters", "--site", site])
+    #expect(r.status == 1)
+    #expect(r.err.hasPrefix("convnotes: /nonexistent-chapters: cannot list chapters"), "\(r.err)")
+    #expect(!FileManager.default.fileExists(atPath: site))
   }
 }
