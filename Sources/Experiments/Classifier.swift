@@ -20,6 +20,7 @@ public enum Classifier: Experiment {
   public static let title = "A ConvNet for Fashion-MNIST"
   public static let lecture = Lecture.visualizingAndUnderstanding
   public static let requires: [any Experiment.Type] = []
+  public static let dataFiles = Array(FashionMNIST.expected.keys).sorted()
 
   public struct Config: Codable, Sendable {
     public var trainImages: Int

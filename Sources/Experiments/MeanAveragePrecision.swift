@@ -18,6 +18,11 @@ enum MeanAveragePrecision: Experiment {
   static let title = "Scoring detectors: IoU, NMS, VOC and COCO mAP"
   static let lecture = Lecture.localizationAndDetection
   static let requires: [any Experiment.Type] = []
+  // It uses neither the layers nor Fashion-MNIST.
+  static let sourcePaths = [
+    "Sources/Support", "Sources/Tensor", "Sources/Detection", "Sources/Plot", "Sources/Experiments/Support",
+    "Sources/Experiments/MeanAveragePrecision.swift", "Sources/Experiments/MeanAveragePrecision+Figures.swift",
+  ]
 
   struct Config: Codable, Sendable {
     var scene: SimulatedDetectorConfig

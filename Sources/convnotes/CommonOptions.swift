@@ -24,6 +24,9 @@ struct RunOptionsGroup: ParsableArguments {
   @Option(help: "Fashion-MNIST folder (the four .gz files).")
   var dataDir: String = "/usr/share/datasets/fashion-mnist"
 
+  @Flag(help: "Rerun experiments even when nothing they depend on changed.")
+  var force = false
+
   func validate() throws {
     guard threads >= 1 && threads <= 256 else {
       throw ValidationError("--threads must be between 1 and 256, got \(threads)")
@@ -33,7 +36,7 @@ struct RunOptionsGroup: ParsableArguments {
   var runOptions: RunOptions {
     RunOptions(
       profile: profile, seed: seed, threads: threads, resultsRoot: URL(fileURLWithPath: out),
-      modelFolder: URL(fileURLWithPath: models), dataFolder: dataDir)
+      modelFolder: URL(fileURLWithPath: models), dataFolder: dataDir, force: force)
   }
 }
 

@@ -34,9 +34,25 @@ public protocol Experiment: SendableMetatype {
   static var quick: Config { get }
   static var full: Config { get }
   static func run(_ config: Config, in context: RunContext) throws
+  /// Source files and folders (from the repository root) whose change
+  /// invalidates the results. Default: every library module and the
+  /// experiment's own files.
+  static var sourcePaths: [String] { get }
+  /// Data files (names in the data folder) the experiment reads.
+  static var dataFiles: [String] { get }
 }
 
 extension Experiment {
+  public static var sourcePaths: [String] {
+    let name = String(describing: Self.self)
+    return [
+      "Sources/Support", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Detection", "Sources/Plot",
+      "Sources/Experiments/Support", "Sources/Experiments/\(name).swift", "Sources/Experiments/\(name)+Figures.swift",
+    ]
+  }
+
+  public static var dataFiles: [String] { [] }
+
   public static func config(for profile: Profile) -> Config {
     profile == .quick ? quick : full
   }

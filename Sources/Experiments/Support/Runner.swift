@@ -14,35 +14,53 @@ public struct RunOptions: Sendable {
   public var resultsRoot: URL
   public var modelFolder: URL
   public var dataFolder: String
+  /// The checkout whose Sources/ fingerprint the code an experiment uses.
+  public var sourceRoot: URL
+  /// Rerun even when nothing an experiment depends on changed.
+  public var force: Bool
 
   public init(
     profile: Profile = .full, seed: UInt64 = 0, threads: Int = 2, resultsRoot: URL,
-    modelFolder: URL = URL(fileURLWithPath: "models"), dataFolder: String = FashionMNIST.defaultFolder
+    modelFolder: URL = URL(fileURLWithPath: "models"), dataFolder: String = FashionMNIST.defaultFolder,
+    sourceRoot: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath), force: Bool = false
   ) {
     (self.profile, self.seed, self.threads, self.resultsRoot) = (profile, seed, threads, resultsRoot)
-    (self.modelFolder, self.dataFolder) = (modelFolder, dataFolder)
+    (self.modelFolder, self.dataFolder, self.sourceRoot, self.force) = (modelFolder, dataFolder, sourceRoot, force)
   }
 }
 
 public enum Runner {
-  /// Runs each experiment in order; returns the wall seconds of each.
+  /// Runs each experiment in order, skipping those whose inputs did not
+  /// change since their last run (unless `options.force`); returns, for
+  /// each, its wall seconds and whether the stored results were kept.
   @discardableResult
   public static func run(
     _ experiments: [any Experiment.Type], options: RunOptions, log: (String) -> Void = Runner.stderr
-  ) throws -> [(id: String, seconds: Double)] {
+  ) throws -> [(id: String, seconds: Double, reused: Bool)] {
     if BLAS.threads != options.threads { BLAS.setThreads(options.threads) }
     Memory.keepLargeAllocations()
-    var done: [(String, Double)] = []
+    var done: [(String, Double, Bool)] = []
     let start = Date()
     for (n, experiment) in experiments.enumerated() {
-      log("[\(n + 1)/\(experiments.count)] \(experiment.id) (\(options.profile.rawValue)) ...")
+      let place = "[\(n + 1)/\(experiments.count)] \(experiment.id)"
+      if !options.force, try unchanged(experiment, options: options) {
+        log("\(place) unchanged since its last run; results kept (--force reruns)")
+        done.append((experiment.id, 0, true))
+        continue
+      }
+      log("\(place) (\(options.profile.rawValue)) ...")
       let seconds = try runOne(experiment, options: options)
       log(
-        "[\(n + 1)/\(experiments.count)] \(experiment.id) done in \(String(format: "%.1f", seconds)) s"
+        "\(place) done in \(String(format: "%.1f", seconds)) s"
           + " (elapsed \(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
-      done.append((experiment.id, seconds))
+      done.append((experiment.id, seconds, false))
     }
     return done
+  }
+
+  static func unchanged<E: Experiment>(_ experiment: E.Type, options: RunOptions) throws -> Bool {
+    guard let stored = ExperimentInputs.stored(E.id, in: options.resultsRoot) else { return false }
+    return try ExperimentInputs.of(E.self, options: options) == stored
   }
 
   public static func stderr(_ line: String) {
@@ -58,6 +76,7 @@ public enum Runner {
     defer { try? fm.removeItem(at: staging) }
 
     let config = E.config(for: options.profile)
+    let inputs = try ExperimentInputs.of(E.self, options: options)
     let context = RunContext(
       id: E.id, profile: options.profile, seed: options.seed, threads: options.threads, folder: staging,
       resultsRoot: options.resultsRoot, modelCache: ModelCache(folder: options.modelFolder), dataFolder: options.dataFolder)
@@ -79,6 +98,7 @@ public enum Runner {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(encoder.encode(results) + Data("\n".utf8), to: staging.appendingPathComponent("results.json"))
     try AtomicFile.write(encoder.encode(timings) + Data("\n".utf8), to: staging.appendingPathComponent("timings.json"))
+    try AtomicFile.write(encoder.encode(inputs) + Data("\n".utf8), to: staging.appendingPathComponent("inputs.json"))
     try AtomicFile.replaceDirectory(destination, with: staging)
     return seconds
   }
