@@ -32,11 +32,11 @@ let package = Package(
 
     // MARK: - Library modules
     .target(name: "Support", exclude: ["README.md"]),
-    .target(name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md"]),
-    .target(name: "Layers", dependencies: ["Tensor"], exclude: ["README.md"]),
+    .target(name: "Tensor", dependencies: ["CBLAS", "Support"], exclude: ["README.md"]),
+    .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
-    .target(name: "Plot", dependencies: ["CPangoCairo", "CZlib"], exclude: ["README.md"]),
+    .target(name: "Plot", dependencies: ["CPangoCairo", "CZlib", "Support"], exclude: ["README.md"]),
     .target(
       name: "Report",
       dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")],

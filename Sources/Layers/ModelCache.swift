@@ -5,6 +5,7 @@
 // deleted and reported as missing, so the caller retrains instead of
 // trusting it. Writes are atomic (temporary name, then rename).
 import Foundation
+import Support
 
 #if canImport(Glibc)
   import Glibc
@@ -45,6 +46,6 @@ public struct ModelCache: Sendable {
 
   /// A stable key from the parts that made a model.
   public static func key(_ parts: [String]) -> String {
-    SafeTensors.fnv1a64(Data(parts.joined(separator: "\u{1F}").utf8))
+    fnv1a64Hex(parts.joined(separator: "\u{1F}").utf8)
   }
 }

@@ -6,6 +6,24 @@
 // OH = (H - k) / stride + 1. Reference twins: Reference/NaivePool.swift.
 import Tensor
 
+/// A k x k window moved by a stride, no padding: what both pools share.
+public struct PoolWindow: Sendable {
+  public let size: Int
+  public let stride: Int
+
+  public init(size: Int, stride: Int?) {
+    precondition(size >= 1 && (stride ?? size) >= 1, "pooling: size \(size) and stride \(stride ?? size) must be positive")
+    (self.size, self.stride) = (size, stride ?? size)
+  }
+
+  /// (N, C, H, W, OH, OW) of an input, checked against the window.
+  func dimensions(_ x: Tensor, layer: String) -> (n: Int, c: Int, h: Int, w: Int, oh: Int, ow: Int) {
+    precondition(x.rank == 4 && x.shape[2] >= size && x.shape[3] >= size, "\(layer): input \(x.shape) too small for \(size)x\(size)")
+    let (h, w) = (x.shape[2], x.shape[3])
+    return (x.shape[0], x.shape[1], h, w, (h - size) / stride + 1, (w - size) / stride + 1)
+  }
+}
+
 public final class MaxPool2D: Layer {
   public struct Cache {
     let inputShape: [Int]
@@ -13,19 +31,17 @@ public final class MaxPool2D: Layer {
   }
 
   public let name: String
-  public let size: Int
-  public let stride: Int
+  public let window: PoolWindow
+  public var size: Int { window.size }
+  public var stride: Int { window.stride }
 
   public init(name: String, size: Int = 2, stride: Int? = nil) {
     self.name = name
-    self.size = size
-    self.stride = stride ?? size
+    window = PoolWindow(size: size, stride: stride)
   }
 
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
-    precondition(x.rank == 4 && x.shape[2] >= size && x.shape[3] >= size, "MaxPool2D(\(name)): input \(x.shape) too small for \(size)x\(size)")
-    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let oh = (h - size) / stride + 1, ow = (w - size) / stride + 1
+    let (n, c, h, w, oh, ow) = window.dimensions(x, layer: "MaxPool2D(\(name))")
     var y = Tensor(uninitialized: [n, c, oh, ow])
     var argmax = [Int32](repeating: 0, count: n * c * oh * ow)
     if size == 2 && stride == 2 {
@@ -120,19 +136,17 @@ public final class AvgPool2D: Layer {
   public struct Cache { let inputShape: [Int] }
 
   public let name: String
-  public let size: Int
-  public let stride: Int
+  public let window: PoolWindow
+  public var size: Int { window.size }
+  public var stride: Int { window.stride }
 
   public init(name: String, size: Int = 2, stride: Int? = nil) {
     self.name = name
-    self.size = size
-    self.stride = stride ?? size
+    window = PoolWindow(size: size, stride: stride)
   }
 
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
-    precondition(x.rank == 4 && x.shape[2] >= size && x.shape[3] >= size, "AvgPool2D(\(name)): input \(x.shape) too small for \(size)x\(size)")
-    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let oh = (h - size) / stride + 1, ow = (w - size) / stride + 1
+    let (n, c, h, w, oh, ow) = window.dimensions(x, layer: "AvgPool2D(\(name))")
     let scale = 1 / Float(size * size)
     var y = Tensor(zeros: [n, c, oh, ow])
     x.withPointer { px in

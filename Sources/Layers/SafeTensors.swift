@@ -9,6 +9,7 @@
 // We add an FNV-1a 64 hash of the data section to the metadata, so a file
 // that was cut short or altered is detected on load rather than trusted.
 import Foundation
+import Support
 import Tensor
 
 public struct SafeTensorsError: Error, CustomStringConvertible {
@@ -74,14 +75,9 @@ public enum SafeTensors {
     return (tensors, metadata)
   }
 
-  /// FNV-1a, 64 bits, as 16 hex digits.
+  /// FNV-1a 64 of a file's data section, as 16 hex digits.
   public static func fnv1a64(_ data: Data) -> String {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    data.withUnsafeBytes { bytes in
-      for b in bytes { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+    data.withUnsafeBytes { fnv1a64Hex($0) }
   }
 }
 

@@ -5,6 +5,7 @@
 // - diverging: blue-white-red for signed values (gradients); the middle of
 //   the range is white.
 // - grey: black to white.
+import Support
 
 public enum Colormap: String, Sendable, Equatable {
   case grey, viridis, diverging
@@ -68,8 +69,6 @@ public struct Raster: Sendable, Equatable {
 
   /// A short fingerprint of the pixels, for the Scene's text form.
   var fingerprint: String {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for b in rgba { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    return String(hash, radix: 16)
+    String(fnv1a64(rgba), radix: 16)
   }
 }

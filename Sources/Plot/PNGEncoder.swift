@@ -18,40 +18,34 @@ enum PNGEncoder {
     let stride = Int(cairo_image_surface_get_stride(surface))
     guard let data = cairo_image_surface_get_data(surface) else { throw PlotError("PNG: the surface has no pixels") }
     let rowBytes = 1 + 4 * width
+    // One pass: un-premultiply each row into RGBA, then write it Up-filtered
+    // against the previous row.
     var raw = [UInt8](repeating: 0, count: rowBytes * height)
-    var rgba = [UInt8](repeating: 0, count: 4 * width * height)  // straight RGBA, row-major
-    rgba.withUnsafeMutableBufferPointer { out in
+    var previous = [UInt8](repeating: 0, count: 4 * width)
+    var current = [UInt8](repeating: 0, count: 4 * width)
+    raw.withUnsafeMutableBufferPointer { out in
       guard let out = out.baseAddress else { return }
       for y in 0..<height {
         let row = UnsafeRawPointer(data + y &* stride).assumingMemoryBound(to: UInt32.self)
-        let dst = out + y &* 4 &* width
-        for x in 0..<width {
-          let word = row[x]
-          let a = word >> 24
-          var r = (word >> 16) & 0xFF, g = (word >> 8) & 0xFF, b = word & 0xFF
-          if a != 255 && a != 0 { (r, g, b) = ((r &* 255 &+ a / 2) / a, (g &* 255 &+ a / 2) / a, (b &* 255 &+ a / 2) / a) }
-          dst[4 &* x] = UInt8(truncatingIfNeeded: min(r, 255))
-          dst[4 &* x &+ 1] = UInt8(truncatingIfNeeded: min(g, 255))
-          dst[4 &* x &+ 2] = UInt8(truncatingIfNeeded: min(b, 255))
-          dst[4 &* x &+ 3] = UInt8(truncatingIfNeeded: a)
-        }
-      }
-    }
-    raw.withUnsafeMutableBufferPointer { out in
-      rgba.withUnsafeBufferPointer { src in
-        guard let out = out.baseAddress, let src = src.baseAddress else { return }
-        let n = 4 &* width
-        for y in 0..<height {
-          let line = out + y &* rowBytes
-          line[0] = 2  // filter: Up
-          let cur = src + y &* n
-          if y == 0 {
-            for i in 0..<n { line[1 &+ i] = cur[i] }
-          } else {
-            let up = cur - n
-            for i in 0..<n { line[1 &+ i] = cur[i] &- up[i] }
+        current.withUnsafeMutableBufferPointer { cur in
+          previous.withUnsafeBufferPointer { up in
+            let line = out + y &* rowBytes
+            line[0] = 2  // filter: Up
+            for x in 0..<width {
+              let word = row[x]
+              let a = word >> 24
+              var r = (word >> 16) & 0xFF, g = (word >> 8) & 0xFF, b = word & 0xFF
+              if a != 255 && a != 0 { (r, g, b) = ((r &* 255 &+ a / 2) / a, (g &* 255 &+ a / 2) / a, (b &* 255 &+ a / 2) / a) }
+              let i = 4 &* x
+              cur[i] = UInt8(truncatingIfNeeded: min(r, 255))
+              cur[i &+ 1] = UInt8(truncatingIfNeeded: min(g, 255))
+              cur[i &+ 2] = UInt8(truncatingIfNeeded: min(b, 255))
+              cur[i &+ 3] = UInt8(truncatingIfNeeded: a)
+              for k in 0..<4 { line[1 &+ i &+ k] = cur[i &+ k] &- up[i &+ k] }
+            }
           }
         }
+        swap(&previous, &current)
       }
     }
     // Deflate with run-length matching only (Z_RLE): several times faster than

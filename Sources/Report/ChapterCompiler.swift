@@ -17,6 +17,7 @@
 // chapter's file and line, and `verify` prints them all.
 import CCmark
 import Foundation
+import Support
 
 /// A chapter turned into HTML, with its checked claims and problems.
 public struct CompiledChapter: Sendable {
@@ -183,7 +184,7 @@ struct CompileState {
     }
     guard let loaded else { return .failure(LookupFailure(message: "no results for experiment `\(experiment)`")) }
     if let value = loaded.values[name] { return .success(value) }
-    let suggestion = nearest(name, in: loaded.values.keys).map { " (did you mean \(experiment == chapter.experiment ? "" : experiment + ":")\($0)?)" } ?? ""
+    let suggestion = nearestString(to: name, in: loaded.values.keys).map { " (did you mean \(experiment == chapter.experiment ? "" : experiment + ":")\($0)?)" } ?? ""
     return .failure(LookupFailure(message: "unknown key `\(key)`\(suggestion)"))
   }
 
@@ -226,7 +227,7 @@ struct CompileState {
       }
     case "ref":
       guard let number = figureNumbers[argument] else {
-        let suggestion = nearest(argument, in: figureNumbers.keys).map { " (did you mean \($0)?)" } ?? ""
+        let suggestion = nearestString(to: argument, in: figureNumbers.keys).map { " (did you mean \($0)?)" } ?? ""
         error(line, "`{ref} \(argument)`: no figure `\(argument)` in this chapter\(suggestion)")
         return "<span class=\"missing\">Figure ?</span>"
       }
@@ -243,7 +244,7 @@ struct CompileState {
     let number = figureNumbers[key] ?? 0
     guard let figure = results?.figures?[key] else {
       if results != nil {
-        let suggestion = nearest(key, in: results?.figures?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
+        let suggestion = nearestString(to: key, in: results?.figures?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
         error(line, "unknown figure `\(key)`\(suggestion)")
       }
       return "<figure class=\"missing\" id=\"fig-\(HTML.escape(key))\"><figcaption>Figure \(number) (missing): \(HTML.escape(alt))</figcaption></figure>"
@@ -326,7 +327,7 @@ struct CompileState {
   mutating func tableHTML(_ key: String, line: Int) -> String {
     guard let table = results?.tables?[key] else {
       if results != nil {
-        let suggestion = nearest(key, in: results?.tables?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
+        let suggestion = nearestString(to: key, in: results?.tables?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
         error(line, "unknown table `\(key)`\(suggestion)")
       }
       return "<p class=\"missing\">table \(HTML.escape(key)) (missing)</p>\n"

@@ -1,5 +1,4 @@
 // Escaping for text that comes from chapters and results files.
-import Support
 
 enum HTML {
   /// Escapes &, <, >, " and ' so the text shows as text in content and attributes.
@@ -35,9 +34,4 @@ enum HTML {
     while out.hasSuffix("-") { out.removeLast() }
     return out.isEmpty ? "section" : out
   }
-}
-
-/// The candidate closest to `word`, or nil when there are none.
-func nearest(_ word: String, in candidates: some Sequence<String>) -> String? {
-  nearestString(to: word, in: candidates)
 }

@@ -46,11 +46,11 @@ public enum BenchmarkSuite {
   }
 
   /// Best wall time of `repeats` runs of `body`.
-  static func best(_ repeats: Int, _ body: () -> Void) -> Double {
+  static func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
     var best = Double.infinity
     for _ in 0..<repeats {
       let start = DispatchTime.now().uptimeNanoseconds
-      body()
+      try body()
       best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     return best
@@ -184,7 +184,7 @@ public enum BenchmarkSuite {
     let folder = URL(fileURLWithPath: ".build/bench")
     try AtomicFile.write(gtJSON, to: folder.appendingPathComponent("eval-gt.json"))
     try AtomicFile.write(dtJSON, to: folder.appendingPathComponent("eval-dt.json"))
-    let cliSeconds = try bestThrowing(repeats) {
+    let cliSeconds = try best(repeats) {
       let gt = try COCOFormat.parseGroundTruth(gtJSON, file: "gt")
       let dt = try COCOFormat.parseDetections(dtJSON, file: "dt", for: gt)
       _ = DetectionScores.compute(dataset: gt, detections: dt, metric: "all")
@@ -197,16 +197,6 @@ public enum BenchmarkSuite {
         name: "eval-detections path: parse JSON + COCO + VOC (files in .build/bench/)", seconds: cliSeconds,
         throughput: Double(data.imageIds.count) / cliSeconds, unit: "images/s", validation: "same data"),
     ]
-  }
-
-  static func bestThrowing(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-    var best = Double.infinity
-    for _ in 0..<repeats {
-      let start = DispatchTime.now().uptimeNanoseconds
-      try body()
-      best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return best
   }
 
   public static func table(_ results: [BenchmarkResult]) -> String {

@@ -22,11 +22,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
   /// A generator for a named sub-stream, so adding draws in one part of an
   /// experiment does not shift the numbers of another.
   public func derived(_ label: String) -> SplitMix64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a offset basis
-    for byte in label.utf8 {
-      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-    }
-    return SplitMix64(seed: state ^ hash)
+    SplitMix64(seed: state ^ fnv1a64(label.utf8))
   }
 }
 
@@ -55,6 +51,8 @@ extension RandomNumberGenerator {
     return Int(next(upperBound: UInt64(upperBound)))
   }
 }
+
+import Support
 
 #if canImport(Glibc)
   import Glibc

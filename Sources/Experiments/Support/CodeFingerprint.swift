@@ -3,7 +3,7 @@
 // from the checkout (the working directory); outside a checkout the
 // fingerprint is "no-source" and only config and data decide.
 import Foundation
-import Layers
+import Support
 
 enum CodeFingerprint {
   static func of(_ paths: [String], root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
@@ -21,6 +21,6 @@ enum CodeFingerprint {
         collected.append((try? Data(contentsOf: file)) ?? Data())
       }
     }
-    return collected.isEmpty ? "no-source" : SafeTensors.fnv1a64(collected)
+    return collected.isEmpty ? "no-source" : fnv1a64Hex(collected)
   }
 }

@@ -8,6 +8,7 @@
 // every prerequisite. Stored as results/<id>/inputs.json beside the results.
 import Foundation
 import Layers
+import Support
 import Tensor
 
 public struct ExperimentInputs: Codable, Equatable, Sendable {
@@ -21,7 +22,7 @@ public struct ExperimentInputs: Codable, Equatable, Sendable {
   static func of<E: Experiment>(_ experiment: E.Type, options: RunOptions) throws -> ExperimentInputs {
     var parts: [String: String] = [:]
     let config = try JSONEncoder.sorted.encode(E.config(for: options.profile))
-    parts["config"] = SafeTensors.fnv1a64(config)
+    parts["config"] = fnv1a64Hex(config)
     parts["profile"] = options.profile.rawValue
     parts["seed"] = String(options.seed)
     parts["threads"] = String(options.threads)
@@ -29,11 +30,11 @@ public struct ExperimentInputs: Codable, Equatable, Sendable {
     parts["code"] = CodeFingerprint.of(E.sourcePaths, root: options.sourceRoot)
     for file in E.dataFiles {
       let url = URL(fileURLWithPath: options.dataFolder).appendingPathComponent(file)
-      parts["data " + file] = (try? Data(contentsOf: url)).map(SafeTensors.fnv1a64) ?? "missing"
+      parts["data " + file] = (try? Data(contentsOf: url)).map { fnv1a64Hex($0) } ?? "missing"
     }
     for prerequisite in E.requires {
       let url = options.resultsRoot.appendingPathComponent(prerequisite.id).appendingPathComponent("results.json")
-      parts["requires " + prerequisite.id] = (try? Data(contentsOf: url)).map(SafeTensors.fnv1a64) ?? "missing"
+      parts["requires " + prerequisite.id] = (try? Data(contentsOf: url)).map { fnv1a64Hex($0) } ?? "missing"
     }
     return ExperimentInputs(parts: parts)
   }
