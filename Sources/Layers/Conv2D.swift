@@ -37,6 +37,17 @@ public final class Conv2D: Layer {
     bias = Parameter(name: "bias", Tensor(zeros: [outChannels]))
   }
 
+  /// A convolution with the given (F, C, K, K) weights and (F) biases.
+  public init(name: String, weight: Tensor, bias: Tensor, stride: Int = 1, padding: Int = 0) {
+    precondition(weight.rank == 4 && weight.shape[2] == weight.shape[3], "Conv2D(\(name)): weights must be (F, C, K, K), got \(weight.shape)")
+    precondition(bias.shape == [weight.shape[0]], "Conv2D(\(name)): bias \(bias.shape) for \(weight.shape[0]) filters")
+    self.name = name
+    self.stride = stride
+    self.padding = padding
+    self.weight = Parameter(name: "weight", weight)
+    self.bias = Parameter(name: "bias", bias)
+  }
+
   public var outChannels: Int { weight.value.shape[0] }
   public var inChannels: Int { weight.value.shape[1] }
   public var kernelSize: Int { weight.value.shape[2] }

@@ -147,10 +147,13 @@ enum Layout {
         let rect = Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya))
         items.append(.rect(rect, fill: r.fill, stroke: r.stroke, lineWidth: r.width, dash: r.style.pattern))
         if let tag = r.tag {
-          let tagStyle = TextStyle(size: 10, color: .white)
+          let background = r.stroke ?? .axis
+          // Dark text on a light tag, white on a dark one (Rec. 601 luma).
+          let luma = 0.299 * background.red + 0.587 * background.green + 0.114 * background.blue
+          let tagStyle = TextStyle(size: 10, color: luma > 0.6 ? .black : .white)
           let tagWidth = estimatedWidth(tag, size: 10) + 6
           items.append(
-            .rect(Rect(x: rect.x, y: rect.y - 15, width: tagWidth, height: 15), fill: r.stroke ?? .axis, stroke: nil, lineWidth: 0, dash: []))
+            .rect(Rect(x: rect.x, y: rect.y - 15, width: tagWidth, height: 15), fill: background, stroke: nil, lineWidth: 0, dash: []))
           items.append(.text(tag, at: Point(rect.x + 3, rect.y - 7.5), style: tagStyle, horizontal: .start, vertical: .middle, rotation: 0))
         }
       case .text(let t):

@@ -74,6 +74,8 @@ public struct StoredResults: Sendable, Equatable, Codable {
 public struct StoredTimings: Sendable, Equatable, Codable {
   public var finishedAt: String?
   public var seconds: Double?
+  /// Noisy numbers (times, speedups) a chapter may quote and check.
+  public var measured: [String: StoredValue]?
 }
 
 /// The results folder: one subfolder per experiment id.
@@ -82,12 +84,15 @@ public struct ResultsStore: Sendable {
 
   public init(root: URL) { self.root = root }
 
-  /// The results of `id`, nil when that experiment has not run.
+  /// The results of `id`, nil when that experiment has not run. Its values
+  /// include the measured (noisy) numbers of timings.json.
   public func results(_ id: String) throws -> StoredResults? {
     let url = root.appendingPathComponent(id).appendingPathComponent("results.json")
     guard FileManager.default.fileExists(atPath: url.path) else { return nil }
     do {
-      return try JSONDecoder().decode(StoredResults.self, from: Data(contentsOf: url))
+      var results = try JSONDecoder().decode(StoredResults.self, from: Data(contentsOf: url))
+      for (key, value) in timings(id)?.measured ?? [:] where results.values[key] == nil { results.values[key] = value }
+      return results
     } catch {
       throw ReportError(file: url.path, line: 0, message: "cannot read results (\(describe(error)))")
     }

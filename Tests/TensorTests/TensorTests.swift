@@ -61,3 +61,29 @@ struct MatmulTests {
     #expect(!BLAS.coreName.isEmpty && BLAS.coreName != "unknown")
   }
 }
+
+struct ResizeTests {
+  @Test func bilinearUpsamplingMatchesTheHalfPixelConvention() {
+    // torch.nn.functional.interpolate([[1, 2], [3, 4]], size=4, mode="bilinear", align_corners=False):
+    // source x of output i is (i + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped to [0, 1].
+    let x = Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
+    let y = x.resizedBilinear(height: 4, width: 4)
+    let expected: [Float] = [
+      1, 1.25, 1.75, 2,
+      1.5, 1.75, 2.25, 2.5,
+      2.5, 2.75, 3.25, 3.5,
+      3, 3.25, 3.75, 4,
+    ]
+    #expect(y.shape == [1, 1, 4, 4])
+    #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+  }
+
+  @Test func downsamplingByTwoAveragesPairsAndSameSizeIsIdentity() {
+    // Output i reads source 2i + 0.5: the mean of pixels 2i and 2i + 1.
+    let x = Tensor(shape: [1, 1, 1, 4], scalars: [0, 2, 4, 8])
+    #expect(x.resizedBilinear(height: 1, width: 2).scalars == [1, 6])
+    var rng = SplitMix64(seed: 2)
+    let r = Tensor.randomNormal(shape: [2, 3, 5, 7], std: 1, using: &rng)
+    #expect(r.resizedBilinear(height: 5, width: 7) == r)
+  }
+}

@@ -4,6 +4,10 @@ import Support
 public enum Catalog {
   public static let all: [any Experiment.Type] = [
     Classifier.self,  // prerequisite: the visualization chapters load its weights
+    FashionScenesData.self,
+    LocalizationRegression.self,
+    PoseRegression.self,
+    SlidingWindow.self,
     MeanAveragePrecision.self,
   ]
 

@@ -66,4 +66,6 @@ public struct ExperimentTimings: Sendable, Codable {
   public var seconds: Double
   public var steps: [String: Double]
   public var notes: [String: String]?
+  /// Noisy numbers the chapter quotes (RunContext.measure).
+  public var measured: [String: RecordedValue]?
 }

@@ -29,6 +29,8 @@ public final class RunContext {
   private(set) var figures: [String: RecordedFigure] = [:]
   private(set) var dataChecksums: [String: String] = [:]
   private(set) var steps: [String: Double] = [:]
+  /// Noisy numbers (times, speedups) for timings.json; the report quotes and checks them like values.
+  private(set) var measured: [String: RecordedValue] = [:]
   /// Noisy facts for timings.json (e.g. whether a model came from the cache).
   private(set) var notes: [String: String] = [:]
 
@@ -59,13 +61,23 @@ public final class RunContext {
   /// Records a number under a lowerCamel, dot-grouped key (`ap50`, `coco.apSmall`).
   public func record(_ key: String, _ value: Double, unit: String = "", format: String = ".3f", description: String? = nil) {
     precondition(Self.isValidKey(key), "record: `\(key)` is not a lowerCamel, dot-grouped key")
-    precondition(values[key] == nil, "record: `\(key)` recorded twice in \(id)")
+    precondition(values[key] == nil && measured[key] == nil, "record: `\(key)` recorded twice in \(id)")
     precondition(value.isFinite, "record: `\(key)` = \(value) is not finite")
     values[key] = RecordedValue(value: value, unit: unit, format: format, description: description)
   }
 
   public func record(_ key: String, _ value: Int, unit: String = "", description: String? = nil) {
     record(key, Double(value), unit: unit, format: "d", description: description)
+  }
+
+  /// Records a noisy number (a time, a speedup) in timings.json, never in
+  /// results.json, so two runs still diff clean. Chapters quote it like a
+  /// value; claims on it should be ratios measured in one run, not absolute times.
+  public func measure(_ key: String, _ value: Double, unit: String = "", format: String = ".3f", description: String? = nil) {
+    precondition(Self.isValidKey(key), "measure: `\(key)` is not a lowerCamel, dot-grouped key")
+    precondition(values[key] == nil && measured[key] == nil, "measure: `\(key)` recorded twice in \(id)")
+    precondition(value.isFinite, "measure: `\(key)` = \(value) is not finite")
+    measured[key] = RecordedValue(value: value, unit: unit, format: format, description: description)
   }
 
   /// Records a table; `formats` gives one number format per column.

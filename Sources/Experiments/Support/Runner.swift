@@ -93,7 +93,7 @@ public enum Runner {
       values: context.values, tables: context.tables, figures: context.figures)
     let timings = ExperimentTimings(
       id: E.id, finishedAt: ISO8601DateFormatter().string(from: Date()), seconds: seconds, steps: context.steps,
-      notes: context.notes)
+      notes: context.notes, measured: context.measured.isEmpty ? nil : context.measured)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try AtomicFile.write(encoder.encode(results) + Data("\n".utf8), to: staging.appendingPathComponent("results.json"))

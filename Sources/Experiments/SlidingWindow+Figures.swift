@@ -1,0 +1,69 @@
+// The figures of the sliding-window chapter.
+import Datasets
+import Plot
+import Tensor
+
+extension SlidingWindow {
+  static func scoreMapsFigure(_ scenes: FashionScenes, _ index: Int, windows: [WindowPrediction], sides: [Int]) -> Figure {
+    var figure = Figure(width: 1080, height: 300, rows: 1, columns: sides.count + 1)
+    let size = Double(scenes.spec.size)
+    var image = Axes()
+    image.decorations = false
+    image.yInverted = true
+    image.equalAspect = true
+    image.xLimits = 0...size
+    image.yLimits = 0...size
+    image.title = "scene (\(scenes.spec.size) px)"
+    image.image(ImageRasters.rgb(scenes.images, index))
+    let truth = scenes.objects[index][0]
+    image.rect(x1: truth.x1, y1: truth.y1, x2: truth.x2, y2: truth.y2, stroke: .white, width: 1.5, tag: Classifier.short(truth.label))
+    figure.axes[0] = image
+    for (k, side) in sides.enumerated() {
+      let scale = Double(side) / size
+      let mine = windows.filter { Int(($0.scale * size).rounded()) == side }
+      let n = (side - window) / stride + 1
+      var values = [Double](repeating: 0, count: n * n)
+      for w in mine { values[w.row * n + w.column] = w.box.label == truth.label ? w.score : 0 }
+      var ax = Axes()
+      ax.decorations = false
+      ax.yInverted = true
+      ax.equalAspect = true
+      ax.title = String(format: "scale %.2g: %d x %d windows", scale, n, n)
+      ax.xLimits = 0...Double(n)
+      ax.yLimits = 0...Double(n)
+      ax.image(Raster(values: values, width: n, height: n, colormap: .viridis, range: 0...1))
+      if k == sides.count - 1 { ax.colorbar = Colorbar(colormap: .viridis, range: 0...1, label: "score of the true class") }
+      figure.axes[k + 1] = ax
+    }
+    return figure
+  }
+
+  static func mergingFigure(_ scenes: FashionScenes, _ index: Int, windows: [WindowPrediction], mergeIoU: Double) -> Figure {
+    var figure = Figure(width: 1080, height: 420, rows: 1, columns: 2)
+    let size = Double(scenes.spec.size)
+    let truth = scenes.objects[index][0]
+    let (best, merged) = answers(windows, mergeIoU: mergeIoU)
+    for k in 0..<2 {
+      var ax = Axes()
+      ax.decorations = false
+      ax.yInverted = true
+      ax.equalAspect = true
+      ax.xLimits = -size * 0.1...size * 1.1
+      ax.yLimits = -size * 0.1...size * 1.1
+      ax.image(ImageRasters.rgb(scenes.images, index))
+      if k == 0 {
+        ax.title = "\(windows.count) window boxes"
+        for w in windows {
+          ax.rect(x1: w.box.x1, y1: w.box.y1, x2: w.box.x2, y2: w.box.y2, stroke: Color(hex: 0xF0E442, alpha: 0.15 + 0.85 * w.score), width: 1)
+        }
+      } else {
+        ax.title = "best window (orange) vs merged (yellow)"
+        ax.rect(x1: truth.x1, y1: truth.y1, x2: truth.x2, y2: truth.y2, stroke: .white, width: 1.5)
+        ax.rect(x1: best.x1, y1: best.y1, x2: best.x2, y2: best.y2, stroke: Color(hex: 0xE69F00), width: 2, style: .dashed)
+        ax.rect(x1: merged.x1, y1: merged.y1, x2: merged.x2, y2: merged.y2, stroke: Color(hex: 0xF0E442), width: 2.5, tag: Classifier.short(merged.label))
+      }
+      figure.axes[k] = ax
+    }
+    return figure
+  }
+}
