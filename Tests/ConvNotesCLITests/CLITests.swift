@@ -60,7 +60,9 @@ struct CLITests {
     let r = try convnotes(["list", "--results", "/nonexistent"])
     #expect(r.status == 0)
     #expect(r.out.hasPrefix("id "))
-    #expect(r.out.contains("map-evaluation  Scoring detectors"))
+    let lines = r.out.split(separator: "\n")
+    #expect(lines.contains { $0.hasPrefix("map-evaluation ") && $0.contains("Scoring detectors") })
+    #expect(lines.contains { $0.hasPrefix("sliding-window ") && $0.contains("8 Detection") })
   }
 
   @Test func evalDetectionsMatchesPycocotoolsOnTheCrossCheckFiles() throws {

@@ -329,3 +329,26 @@ struct ConvGroupTests {
     #expect(layer.weight.grad.maxAbsDifference(expected) < 1e-2)
   }
 }
+
+struct FullyConvolutionalTests {
+  @Test func aLinearLayerAsAConvolutionGivesTheSameNumbersOnEveryWindow() {
+    var rng = SplitMix64(seed: 21)
+    let linear = Linear(name: "fc", inputs: 3 * 4 * 4, outputs: 5, using: &rng)
+    let conv = Conv2D(equivalentTo: linear, inputChannels: 3, height: 4, width: 4)
+    #expect(conv.weight.value.shape == [5, 3, 4, 4])
+    // On a 6x7 map the convolution slides over 3x4 windows; each must equal the Linear layer on that window, flattened (C, H, W).
+    let x = Tensor.randomNormal(shape: [2, 3, 6, 7], std: 1, using: &rng)
+    let y = conv.forward(x, mode: .test).output
+    #expect(y.shape == [2, 5, 3, 4])
+    for n in 0..<2 {
+      for i in 0..<3 {
+        for j in 0..<4 {
+          var window: [Float] = []
+          for c in 0..<3 { for di in 0..<4 { for dj in 0..<4 { window.append(x.scalars[((n * 3 + c) * 6 + i + di) * 7 + j + dj]) } } }
+          let expected = linear.forward(Tensor(shape: [1, 48], scalars: window), mode: .test).output
+          for m in 0..<5 { #expect(abs(y.scalars[((n * 5 + m) * 3 + i) * 4 + j] - expected.scalars[m]) < 1e-5) }
+        }
+      }
+    }
+  }
+}

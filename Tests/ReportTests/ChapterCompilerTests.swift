@@ -33,6 +33,16 @@ struct ChapterCompilerTests {
     #expect(!c.html.contains("<script>"))
   }
 
+  @Test func measuredValuesFromTimingsCanBeQuotedAndClaimed() throws {
+    let fixture = try ReportFixture()
+    try Data(
+      "{\"finishedAt\": \"2026-01-01T00:00:00Z\", \"seconds\": 1.25, \"measured\": {\"speedup\": {\"value\": 11.4, \"unit\": \"x\", \"format\": \".1f\"}}}".utf8
+    ).write(to: fixture.results.appendingPathComponent("toy/timings.json"))
+    let c = try fixture.compile("Faster by `{result} speedup`.\n\n```claim\nspeedup >= 5\nspeedup > 20\n```\n")
+    #expect(c.html.contains("title=\"speedup = 11.4\">11.4"))
+    #expect(c.outcomes.map(\.passed) == [true, false])
+  }
+
   @Test func claimsShowPassAndFailWithMeasuredValues() throws {
     let c = try ReportFixture().compile("```claim\nap50 > ap75   # ordering\nap50 > 0.9\n```\n")
     #expect(c.outcomes.map(\.passed) == [true, false])
