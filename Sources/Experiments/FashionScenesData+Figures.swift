@@ -11,13 +11,7 @@ extension FashionScenesData {
       for column in 0..<columns {
         let index = column
         let size = Double(set.scenes.spec.size)
-        var ax = Axes()
-        ax.decorations = false
-        ax.yInverted = true
-        ax.equalAspect = true
-        ax.xLimits = 0...size
-        ax.yLimits = 0...size
-        ax.title = column == 0 ? "\(set.name), \(set.scenes.spec.size) px" : "\(set.name) #\(index + 1)"
+        var ax = Axes.imagePanel(0...size, title: column == 0 ? "\(set.name), \(set.scenes.spec.size) px" : "\(set.name) #\(index + 1)")
         ax.image(ImageRasters.rgb(set.scenes.images, index))
         for box in set.scenes.objects[index] {
           ax.rect(x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2, stroke: .white, width: 1.5, tag: Classifier.short(box.label))
@@ -48,12 +42,7 @@ extension FashionScenesData {
     var figure = Figure(width: 1080, height: 380, rows: 2, columns: columns)
     let size = Double(figures.size)
     for k in 0..<(2 * columns) {
-      var ax = Axes()
-      ax.decorations = false
-      ax.yInverted = true
-      ax.equalAspect = true
-      ax.xLimits = 0...size
-      ax.yLimits = 0...size
+      var ax = Axes.imagePanel(0...size)
       if k < columns {
         ax.image(ImageRasters.rgb(figures.images, k))
       } else {

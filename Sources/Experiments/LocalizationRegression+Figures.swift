@@ -49,13 +49,7 @@ extension LocalizationRegression {
     var figure = Figure(width: 1080, height: 560, rows: 3, columns: columns)
     let yellow = Color(hex: 0xF0E442)
     func panel(_ images: Tensor, _ index: Int, truth: [LabeledBox], guess: [LabeledBox], title: String) -> Axes {
-      var ax = Axes()
-      ax.decorations = false
-      ax.yInverted = true
-      ax.equalAspect = true
-      ax.xLimits = 0...48
-      ax.yLimits = 0...48
-      ax.title = title
+      var ax = Axes.imagePanel(0...Double(LocalizationNetwork.inputSize), title: title)
       ax.image(ImageRasters.rgb(images, index))
       for t in truth { ax.rect(x1: t.x1, y1: t.y1, x2: t.x2, y2: t.y2, stroke: .white, width: 1.5) }
       for g in guess { ax.rect(x1: g.x1, y1: g.y1, x2: g.x2, y2: g.y2, stroke: yellow, width: 1.5, tag: Classifier.short(g.label)) }

@@ -9,14 +9,8 @@ extension PoseRegression {
     var figure = Figure(width: 1080, height: 380, rows: 2, columns: columns)
     let side = Double(test.size)
     for k in 0..<(2 * columns) {
-      var ax = Axes()
-      ax.decorations = false
-      ax.yInverted = true
-      ax.equalAspect = true
-      ax.xLimits = 0...side
-      ax.yLimits = 0...side
       let correct = StickFigures.pck(predicted: [predicted[k]], truth: [test.joints[k]], fraction: 0.2).filter { $0 == 1 }.count
-      ax.title = "\(correct)/\(joints) joints within 0.2"
+      var ax = Axes.imagePanel(0...side, title: "\(correct)/\(joints) joints within 0.2")
       ax.image(ImageRasters.rgb(test.images, k))
       let truth = test.joints[k]
       ax.scatter(x: truth.map(\.x), y: truth.map(\.y), color: .white, size: 5)

@@ -7,13 +7,7 @@ extension SlidingWindow {
   static func scoreMapsFigure(_ scenes: FashionScenes, _ index: Int, windows: [WindowPrediction], sides: [Int]) -> Figure {
     var figure = Figure(width: 1080, height: 300, rows: 1, columns: sides.count + 1)
     let size = Double(scenes.spec.size)
-    var image = Axes()
-    image.decorations = false
-    image.yInverted = true
-    image.equalAspect = true
-    image.xLimits = 0...size
-    image.yLimits = 0...size
-    image.title = "scene (\(scenes.spec.size) px)"
+    var image = Axes.imagePanel(0...size, title: "scene (\(scenes.spec.size) px)")
     image.image(ImageRasters.rgb(scenes.images, index))
     let truth = scenes.objects[index][0]
     image.rect(x1: truth.x1, y1: truth.y1, x2: truth.x2, y2: truth.y2, stroke: .white, width: 1.5, tag: Classifier.short(truth.label))
@@ -24,13 +18,7 @@ extension SlidingWindow {
       let n = (side - window) / stride + 1
       var values = [Double](repeating: 0, count: n * n)
       for w in mine { values[w.row * n + w.column] = w.box.label == truth.label ? w.score : 0 }
-      var ax = Axes()
-      ax.decorations = false
-      ax.yInverted = true
-      ax.equalAspect = true
-      ax.title = String(format: "scale %.2g: %d x %d windows", scale, n, n)
-      ax.xLimits = 0...Double(n)
-      ax.yLimits = 0...Double(n)
+      var ax = Axes.imagePanel(0...Double(n), title: String(format: "scale %.2g: %d x %d windows", scale, n, n))
       ax.image(Raster(values: values, width: n, height: n, colormap: .viridis, range: 0...1))
       if k == sides.count - 1 { ax.colorbar = Colorbar(colormap: .viridis, range: 0...1, label: "score of the true class") }
       figure.axes[k + 1] = ax
@@ -44,12 +32,7 @@ extension SlidingWindow {
     let truth = scenes.objects[index][0]
     let (best, merged) = answers(windows, mergeIoU: mergeIoU)
     for k in 0..<2 {
-      var ax = Axes()
-      ax.decorations = false
-      ax.yInverted = true
-      ax.equalAspect = true
-      ax.xLimits = -size * 0.1...size * 1.1
-      ax.yLimits = -size * 0.1...size * 1.1
+      var ax = Axes.imagePanel(-size * 0.1...size * 1.1)
       ax.image(ImageRasters.rgb(scenes.images, index))
       if k == 0 {
         ax.title = "\(windows.count) window boxes"

@@ -22,3 +22,18 @@ enum ImageRasters {
     return Raster(values: (0..<(h * w)).map { Double(images.scalars[base + $0]) }, width: w, height: h, colormap: .grey, range: range)
   }
 }
+
+extension Axes {
+  /// A panel that shows an image in pixel coordinates over [lower, upper]²:
+  /// no ticks or frame, y downwards, square pixels.
+  static func imagePanel(_ range: ClosedRange<Double>, title: String? = nil) -> Axes {
+    var ax = Axes()
+    ax.decorations = false
+    ax.yInverted = true
+    ax.equalAspect = true
+    ax.xLimits = range
+    ax.yLimits = range
+    ax.title = title
+    return ax
+  }
+}
