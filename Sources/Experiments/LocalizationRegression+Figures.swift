@@ -6,7 +6,9 @@ import Tensor
 extension LocalizationRegression {
   static func curvesFigure(backbone: History, variant: History) -> Figure {
     var figure = Figure(width: 1080, height: 330, rows: 1, columns: 3)
-    func smoothed(_ values: [Float], window: Int = 25) -> (x: [Double], y: [Double]) {
+    // Means over windows of up to 25 steps (fewer for short runs, so a curve has at least ~10 points).
+    func smoothed(_ values: [Float]) -> (x: [Double], y: [Double]) {
+      let window = max(1, min(25, values.count / 10))
       var x: [Double] = [], y: [Double] = []
       for start in Swift.stride(from: 0, to: values.count, by: window) {
         let chunk = values[start..<min(start + window, values.count)]

@@ -269,9 +269,10 @@ public enum SlidingWindow: Experiment {
     context.measure("compare.slowdown", tSliding / tRegression, unit: "x", format: ".1f")
 
     // 3. Figures.
+    // The first scene with a large object that merging localizes with the right class.
     let example = (0..<large.count).first { i in
-      let w = allWindows[i]
-      return answers(w, mergeIoU: config.mergeIoU).merged.overlap(large.objects[i][0]) >= 0.5 && large.objects[i][0].width > 40
+      let merged = answers(allWindows[i], mergeIoU: config.mergeIoU).merged, truth = large.objects[i][0]
+      return merged.label == truth.label && merged.overlap(truth) >= 0.5 && truth.width > 40
     } ?? 0
     try context.figure("score-maps", caption: "One large scene: the class score of every window at each scale (brighter is more confident) and the image with the true box.",
       scoreMapsFigure(large, example, windows: allWindows[example], sides: sides))
