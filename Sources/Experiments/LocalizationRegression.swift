@@ -300,6 +300,14 @@ public enum LocalizationRegression: Experiment {
     return try variant(v, fineTuned: true, backbone: backbone, config, data: data, context: context).0
   }
 
+  /// The step-1 classification net on the scenes (for the visualization
+  /// chapters that need an object on a background), from the cache when possible.
+  static func sceneClassifier(_ config: Config, context: RunContext) throws -> LocalizationNetwork {
+    let net = LocalizationNetwork(attachment: .fc, seed: config.netSeed)
+    if context.modelCache.load(cacheKey("backbone", config, context: context), into: net.all, log: context.log) != nil { return net }
+    return try backbone(config, data: data(config, context: context), context: context).0
+  }
+
   // MARK: - Run
 
   public static func run(_ config: Config, in context: RunContext) throws {

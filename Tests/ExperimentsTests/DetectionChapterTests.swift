@@ -119,3 +119,40 @@ struct DetectionOneRunTests {
     try expectChapterKeys("04-pose-regression.md", pose)
   }
 }
+
+struct VisualizationToolsTests {
+  @Test func occlusionSweepOnAKnownLinearScore() {
+    // Score = sum of the top-left 4x4 quadrant of an all-ones 8x8 image; a 4x4 zero square at stride 2.
+    let image = Tensor(shape: [1, 1, 8, 8], repeating: 1)
+    func quadrantSums(_ batch: Tensor) -> [Float] {
+      var sums: [Float] = []
+      for b in 0..<batch.shape[0] {
+        var sum: Float = 0
+        for y in 0..<4 { for x in 0..<4 { sum += batch.scalars[b * 64 + y * 8 + x] } }
+        sums.append(sum)
+      }
+      return sums
+    }
+    let (map, n) = Occlusion.sweep(image, square: 4, stride: 2, fill: 0, score: quadrantSums)
+    #expect(n == 3)
+    // 16 minus the overlap (4 - 2r)(4 - 2c) of the square at (2r, 2c) with the quadrant.
+    #expect(map == [0, 8, 16, 8, 12, 16, 16, 16, 16])
+  }
+
+  @Test func nearestNeighboursMatchABruteForceSearch() {
+    var rng = SplitMix64(seed: 8)
+    let database = Tensor.randomNormal(shape: [50, 6], std: 1, using: &rng)
+    let queries = Tensor.randomNormal(shape: [7, 6], std: 1, using: &rng)
+    let fast = FiltersAndPatches.nearest(queries, database, k: 3)
+    for i in 0..<7 {
+      let d = (0..<50).map { j in (0..<6).reduce(Float(0)) { let e = queries.scalars[i * 6 + $1] - database.scalars[j * 6 + $1]; return $0 + e * e } }
+      #expect(fast[i] == Array(d.indices.sorted { d[$0] < d[$1] }.prefix(3)))
+    }
+  }
+
+  @Test func saliencySharesByHand() {
+    let map: [Float] = [0, 0, 0, 0, 4, 4, 0, 0, 2]  // 3x3
+    #expect(abs(Saliency.shareInside(map, box: LabeledBox(label: 0, x1: 1, y1: 1, x2: 3, y2: 2), side: 3) - 0.8) < 1e-12)
+    #expect(abs(Saliency.topShare(map, fraction: 0.2) - 0.4) < 1e-6)  // one pixel of nine: 4 of 10
+  }
+}

@@ -352,3 +352,41 @@ struct FullyConvolutionalTests {
     }
   }
 }
+
+struct ReceptiveFieldTests {
+  @Test func theClassifierNetsFieldsByHand() {
+    let net = ModelZoo.fashionConvNet(seed: 1)
+    // conv1 3x3 pad 1: 3 px; pool 2: 4 px, jump 2; conv2 3x3 pad 1: 4 + 2*2 = 8 px; pool: 10 px, jump 4.
+    #expect(ReceptiveField.of("conv1", in: net) == ReceptiveField(size: 3, jump: 1, padding: 1))
+    #expect(ReceptiveField.of("pool1", in: net) == ReceptiveField(size: 4, jump: 2, padding: 1))
+    #expect(ReceptiveField.of("relu2", in: net) == ReceptiveField(size: 8, jump: 2, padding: 3))
+    #expect(ReceptiveField.of("pool2", in: net) == ReceptiveField(size: 10, jump: 4, padding: 3))
+    #expect(ReceptiveField.of("relu2", in: net).pixels(of: 5) == 7...14)
+  }
+
+  @Test func theGradientOfOneUnitIsNonZeroExactlyOnItsField() {
+    // Without ReLUs (average pooling, random weights) every pixel of the field reaches the unit.
+    var rng = SplitMix64(seed: 5)
+    let net = Sequential([
+      Conv2D(name: "a", inChannels: 1, outChannels: 2, kernelSize: 3, padding: 1, using: &rng), AvgPool2D(name: "p"),
+      Conv2D(name: "b", inChannels: 2, outChannels: 2, kernelSize: 3, stride: 2, padding: 0, using: &rng),
+    ])
+    let field = ReceptiveField.of("b", in: net)
+    #expect(field == ReceptiveField(size: 8, jump: 4, padding: 1))
+    let x = Tensor.randomNormal(shape: [1, 1, 20, 20], std: 1, using: &rng)
+    var trace = Trace()
+    let y = net.forward(x, mode: .test, trace: &trace)
+    for (i, j) in [(0, 0), (1, 2), (3, 3)] where i < y.shape[2] && j < y.shape[3] {
+      var seed = Tensor(zeros: y.shape)
+      seed.scalars[(0 * y.shape[2] + i) * y.shape[3] + j] = 1
+      let g = trace.backward(seeds: ["b": seed])
+      let rows = field.pixels(of: i).clamped(to: 0...19), columns = field.pixels(of: j).clamped(to: 0...19)
+      for r in 0..<20 {
+        for c in 0..<20 {
+          let inside = rows.contains(r) && columns.contains(c)
+          #expect((g.scalars[r * 20 + c] != 0) == inside, "unit (\(i), \(j)) pixel (\(r), \(c))")
+        }
+      }
+    }
+  }
+}

@@ -9,6 +9,9 @@ public enum Catalog {
     PoseRegression.self,
     SlidingWindow.self,
     MeanAveragePrecision.self,
+    FiltersAndPatches.self,
+    Occlusion.self,
+    Saliency.self,
   ]
 
   public static func experiment(id: String) -> (any Experiment.Type)? {

@@ -79,6 +79,9 @@ final class LocalizationNetwork {
     ])
   }
 
+  /// Trunk and classifier as one chain (input: `normalized` images; output: class scores).
+  var classificationNetwork: Sequential { Sequential(trunk.layers + classifier.layers) }
+
   /// The net's input: pixels in [0, 1] centred and scaled, (x - 0.5) / 0.25.
   static func normalized(_ images: Tensor) -> Tensor {
     images.map { ($0 - 0.5) * 4 }
