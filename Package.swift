@@ -36,6 +36,7 @@ let package = Package(
     .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
+    .target(name: "Embedding", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Plot", dependencies: ["CPangoCairo", "CZlib", "Support"], exclude: ["README.md"]),
     .target(
       name: "Report",
@@ -60,6 +61,7 @@ let package = Package(
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot", "CPangoCairo", "CZlib"], exclude: ["Goldens"]),
     .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Tensor"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor", "Layers"]),
     .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),
   ]

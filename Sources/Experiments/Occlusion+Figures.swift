@@ -11,19 +11,18 @@ extension Occlusion {
     let side = Double(scenes.spec.size)
     for (k, entry) in maps.enumerated() {
       let truth = scenes.objects[entry.index][0]
-      var image = Axes.imagePanel(0...side, title: "\(Classifier.short(truth.label)): p = " + String(format: "%.2f", entry.clean))
+      var image = Axes.imagePanel(0...side, title: Classifier.short(truth.label) + String(format: ", p %.2f", entry.clean))
       image.image(ImageRasters.rgb(scenes.images, entry.index))
       image.rect(x1: truth.x1, y1: truth.y1, x2: truth.x2, y2: truth.y2, stroke: .white, width: 1.5)
       figure.axes[2 * k] = image
       // The map sits at the squares' centres: from square/2 to side - square/2.
       let half = Double(config.square) / 2
-      var map = Axes.imagePanel(0...side, title: "p(true class), occluded")
+      var map = Axes.imagePanel(0...side, title: "occluded")
       map.image(
         Raster(values: entry.map.map(Double.init), width: n, height: n, colormap: .viridis, range: 0...1),
         x0: half - Double(config.stride) / 2, x1: side - half + Double(config.stride) / 2,
         y0: half - Double(config.stride) / 2, y1: side - half + Double(config.stride) / 2)
       map.rect(x1: truth.x1, y1: truth.y1, x2: truth.x2, y2: truth.y2, stroke: .white, width: 1, style: .dashed)
-      if k % pairs == pairs - 1 { map.colorbar = Colorbar(colormap: .viridis, range: 0...1) }
       figure.axes[2 * k + 1] = map
     }
     return figure

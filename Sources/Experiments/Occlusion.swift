@@ -121,7 +121,7 @@ public enum Occlusion: Experiment {
 
     // 4. Figures.
     try context.figure(
-      "maps", caption: "Scenes (true box in white) and the probability of the true class with a grey square centred at each point.",
+      "maps", caption: "Scenes (true box in white, p the true class's probability) and, beside each, that probability with a grey square centred at each point (viridis: 0 dark blue, 1 yellow).",
       mapsFigure(scenes, Array(maps.prefix(6)), positions: positions, config: config))
   }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import Embedding
+@testable import Tensor
+
+/// Two Gaussian blobs in 10 dimensions, 40 points each, centres 10 apart.
+func twoBlobs(seed: UInt64 = 1) -> Tensor {
+  var rng = SplitMix64(seed: seed)
+  var values: [Float] = []
+  for i in 0..<80 { for d in 0..<10 { values.append(Float(rng.nextGaussian()) + (i < 40 || d > 0 ? 0 : 10)) } }
+  return Tensor(shape: [80, 10], scalars: values)
+}
+
+struct PCATests {
+  @Test func recoversTheAxesOfAStretchedCloud() {
+    // x along (1, 1)/√2 with variance 9, y along (1, -1)/√2 with variance 1, plus a mean.
+    var rng = SplitMix64(seed: 3)
+    var values: [Float] = []
+    for _ in 0..<4000 {
+      let (a, b) = (3 * rng.nextGaussian(), rng.nextGaussian())
+      values += [Float((a + b) / 2.0.squareRoot() + 5), Float((a - b) / 2.0.squareRoot() - 2)]
+    }
+    let pca = PCA(fitting: Tensor(shape: [4000, 2], scalars: values), components: 2)
+    #expect(abs(pca.variances[0] - 9) < 0.5 && abs(pca.variances[1] - 1) < 0.1)
+    let c = pca.components.scalars
+    #expect(abs(abs(c[0]) - Float(0.5.squareRoot())) < 0.01 && abs(c[0] - c[1]) < 0.02)  // (1, 1)/√2, sign: largest coordinate positive
+    #expect(c[0] > 0)
+    #expect(abs(pca.mean[0] - 5) < 0.2 && abs(pca.mean[1] + 2) < 0.2)
+  }
+
+  @Test func jacobiDiagonalizesASymmetricMatrixByHand() {
+    // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
+    let (values, _) = PCA.jacobiEigen([2, 1, 1, 2], size: 2)
+    #expect(abs(values.sorted()[0] - 1) < 1e-12 && abs(values.sorted()[1] - 3) < 1e-12)
+  }
+}
+
+struct NeighborsTests {
+  @Test func blockedSearchEqualsBruteForce() {
+    var rng = SplitMix64(seed: 4)
+    let points = Tensor.randomNormal(shape: [700, 5], std: 1, using: &rng)  // more than one 512-row block
+    let nn = Neighbors.exact(points, k: 6)
+    for i in [0, 1, 511, 512, 699] {
+      let d = (0..<700).map { j -> Double in
+        j == i ? .infinity : (0..<5).reduce(0.0) { let e = Double(points.scalars[i * 5 + $1] - points.scalars[j * 5 + $1]); return $0 + e * e }
+      }
+      let expected = d.indices.sorted { d[$0] < d[$1] }.prefix(6).map(Int32.init)
+      #expect(Array(nn.indices[(i * 6)..<(i * 6 + 6)]) == expected)
+      #expect(abs(Double(nn.distances[i * 6]) - d[Int(expected[0])]) < 1e-4)
+    }
+  }
+}
+
+struct AffinityTests {
+  @Test func eachRowHasThePerplexityAndPIsSymmetricAndSumsToOne() {
+    let data = twoBlobs()
+    let nn = Neighbors.exact(data, k: 30)
+    let p = SparseAffinities.compute(nn, count: 80, perplexity: 10)
+    #expect(abs(p.values.reduce(0, +) - 1) < 1e-9)
+    var dense = [[Double]](repeating: [Double](repeating: 0, count: 80), count: 80)
+    for i in 0..<80 { for e in p.rowStart[i]..<p.rowStart[i + 1] { dense[i][Int(p.columns[e])] = p.values[e] } }
+    for i in 0..<80 { for j in 0..<80 { #expect(abs(dense[i][j] - dense[j][i]) < 1e-15) } }
+  }
+}
+
+struct TSNETests {
+  @Test func theGradientIsTheDerivativeOfKL() {
+    // Exact (θ = 0) gradient against centred differences of the exact KL, at a random layout.
+    let data = twoBlobs()
+    let p = SparseAffinities.compute(Neighbors.exact(data, k: 30), count: 80, perplexity: 10)
+    var rng = SplitMix64(seed: 9)
+    let y = (0..<160).map { _ in rng.nextGaussian() }
+    var gradient = [Double](repeating: 0, count: 160)
+    TSNE.computeGradient(p, y, alpha: 1, theta: 0, into: &gradient, klWanted: false)
+    var scratch = gradient
+    for c in [0, 1, 17, 80, 159] {
+      let h = 1e-5
+      var plus = y, minus = y
+      plus[c] += h
+      minus[c] -= h
+      let kp = TSNE.computeGradient(p, plus, alpha: 1, theta: 0, into: &scratch, klWanted: true)!
+      let km = TSNE.computeGradient(p, minus, alpha: 1, theta: 0, into: &scratch, klWanted: true)!
+      let numeric = (kp - km) / (2 * h)
+      #expect(abs(numeric - 4 * gradient[c]) < 1e-6 * max(1, abs(numeric)), "coordinate \(c): \(numeric) vs \(4 * gradient[c])")
+    }
+  }
+
+  @Test func barnesHutApproachesTheExactRepulsion() {
+    var rng = SplitMix64(seed: 2)
+    let xs = (0..<300).map { _ in rng.nextGaussian() * 5 }, ys = (0..<300).map { _ in rng.nextGaussian() * 5 }
+    let tree = QuadTree(x: xs, y: ys)
+    var stack: [Int] = []
+    for i in [0, 150, 299] {
+      let exact = TSNE.exactRepulsion(i, xs, ys)
+      let zero = tree.repulsion(of: i, px: xs[i], py: ys[i], theta: 0, stack: &stack)
+      #expect(abs(zero.z - exact.z) < 1e-9 && abs(zero.fx - exact.fx) < 1e-9)
+      let approx = tree.repulsion(of: i, px: xs[i], py: ys[i], theta: 0.5, stack: &stack)
+      #expect(abs(approx.z - exact.z) / exact.z < 0.02)
+    }
+  }
+
+  @Test func twoBlobsStaySeparatedAndTheSameSeedGivesTheSameBits() {
+    var options = TSNEOptions()
+    options.perplexity = 10
+    options.iterations = 300
+    options.exaggerationIterations = 100
+    let data = twoBlobs()
+    let a = TSNE.embed(data, options: options)
+    let b = TSNE.embed(data, options: options)
+    #expect(a.embedding == b.embedding)
+    #expect(a.klDivergence > 0 && a.klDivergence < 2)
+    // Every point's nearest embedded neighbour is from its own blob, and the blob centres are far apart.
+    let y = a.embedding.scalars
+    for i in 0..<80 {
+      let j = (0..<80).filter { $0 != i }.min { hypot(Double(y[2 * i] - y[2 * $0]), Double(y[2 * i + 1] - y[2 * $0 + 1])) < hypot(Double(y[2 * i] - y[2 * $1]), Double(y[2 * i + 1] - y[2 * $1 + 1])) }!
+      #expect((i < 40) == (j < 40))
+    }
+  }
+}
