@@ -43,13 +43,14 @@ let package = Package(
       dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")],
       exclude: ["README.md"]),
     .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Layers", "Datasets", "Detection", "Plot", "Support"]),
-    .target(name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Plot"], exclude: ["README.md"]),
+    .target(
+      name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot"], exclude: ["README.md"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "convnotes",
       dependencies: [
-        "Experiments", "Report", "Detection", "Support", "SpeedBenchmarks",
+        "Experiments", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

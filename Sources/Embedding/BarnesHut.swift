@@ -41,49 +41,93 @@ struct QuadTree {
     nodes[index].centerX = count > 0 ? sx / Double(count) : 0
     nodes[index].centerY = count > 0 ? sy / Double(count) : 0
     guard count > 1 && depth < 40 else { return }
-    // Partition into quadrants: (left/right) x (top/bottom) around the cell centre.
+    // Partition in place into quadrants around the cell centre: first by y
+    // (top, bottom), then each half by x (left, right), as quicksort partitions.
     let (mx, my) = (x0 + side / 2, y0 + side / 2)
-    var buckets: [[Int32]] = [[], [], [], []]
-    for k in start..<end {
-      let p = Int(order[k])
-      buckets[(x[p] >= mx ? 1 : 0) + (y[p] >= my ? 2 : 0)].append(order[k])
-    }
-    var cursor = start
+    let middle = partition(start, end) { y[$0] < my }
+    let bounds = [start, partition(start, middle) { x[$0] < mx }, middle, partition(middle, end) { x[$0] < mx }, end]
     let first = nodes.count
     nodes[index].firstChild = first
     for q in 0..<4 {
-      for p in buckets[q] { order[cursor] = p; cursor += 1 }
-      nodes.append(Node(centerX: 0, centerY: 0, count: 0, side: side / 2, firstChild: -1, start: cursor - buckets[q].count, end: cursor))
+      nodes.append(Node(centerX: 0, centerY: 0, count: 0, side: side / 2, firstChild: -1, start: bounds[q], end: bounds[q + 1]))
     }
-    for q in 0..<4 where !buckets[q].isEmpty {
+    for q in 0..<4 where bounds[q + 1] > bounds[q] {
       build(first + q, x0: q & 1 == 1 ? mx : x0, y0: q & 2 == 2 ? my : y0, side: side / 2, x: x, y: y, depth: depth + 1)
+    }
+  }
+
+  /// Moves the points of order[start..<end] that satisfy `isLow` to the front; returns where the rest begin.
+  private mutating func partition(_ start: Int, _ end: Int, _ isLow: (Int) -> Bool) -> Int {
+    var (i, j) = (start, end - 1)
+    while i <= j {
+      if isLow(Int(order[i])) {
+        i += 1
+      } else {
+        order.swapAt(i, j)
+        j -= 1
+      }
+    }
+    return i
+  }
+
+  /// One node as the traversal reads it: 48 bytes, so a visit touches one cache line.
+  struct Packed {
+    var centerX: Double, centerY: Double, count: Double, side2: Double
+    var firstChild: Int32
+    /// The point of a one-point leaf, -1 otherwise.
+    var single: Int32
+    var start: Int32, end: Int32
+  }
+
+  func packed() -> [Packed] {
+    nodes.map {
+      Packed(
+        centerX: $0.centerX, centerY: $0.centerY, count: Double($0.count), side2: $0.side * $0.side, firstChild: Int32($0.firstChild),
+        single: $0.firstChild < 0 && $0.count == 1 ? order[$0.start] : -1, start: Int32($0.start), end: Int32($0.end))
     }
   }
 
   /// Z_i and F_i for point i at (px, py).
   func repulsion(of i: Int, px: Double, py: Double, theta: Double, stack: inout [Int]) -> (z: Double, fx: Double, fy: Double) {
+    packed().withUnsafeBufferPointer { repulsion(of: i, px: px, py: py, theta: theta, nodes: $0, stack: &stack) }
+  }
+
+  func repulsion(of i: Int, px: Double, py: Double, theta: Double, nodes packed: UnsafeBufferPointer<Packed>, stack: inout [Int]) -> (z: Double, fx: Double, fy: Double) {
     var (z, fx, fy) = (0.0, 0.0, 0.0)
-    stack.removeAll(keepingCapacity: true)
-    stack.append(0)
     let theta2 = theta * theta
-    while let index = stack.popLast() {
-      let node = nodes[index]
-      if node.count == 0 { continue }
-      let dx = px - node.centerX, dy = py - node.centerY
-      let d2 = dx * dx + dy * dy
-      if node.firstChild < 0 || node.side * node.side < theta2 * d2 {
-        var count = Double(node.count)
-        if node.firstChild < 0 {
-          // A leaf holding i itself: its other points sit at the same place (a duplicate cell).
-          for k in node.start..<node.end where Int(order[k]) == i { count -= 1 }
-          if count == 0 { continue }
+    let me = Int32(truncatingIfNeeded: i)
+    if stack.count < packed.count { stack = [Int](repeating: 0, count: packed.count) }
+    stack.withUnsafeMutableBufferPointer { st in
+      order.withUnsafeBufferPointer { order in
+        var top = 1
+        st[0] = 0
+        while top > 0 {
+          top -= 1
+          let node = packed[st[top]]
+          var count = node.count
+          if count == 0 || node.single == me { continue }
+          let dx = px - node.centerX, dy = py - node.centerY
+          let d2 = dx * dx + dy * dy
+          let child = Int(node.firstChild)
+          if child < 0 || node.side2 < theta2 * d2 {
+            if child < 0 && node.single < 0 {
+              // A leaf of several points at one place (depth limit): leave out i itself.
+              for k in Int(node.start)..<Int(node.end) where order[k] == me { count -= 1 }
+              if count == 0 { continue }
+            }
+            let w = 1 / (1 + d2)
+            let cw = count * w
+            z += cw
+            fx += cw * w * dx
+            fy += cw * w * dy
+          } else {
+            st[top] = child
+            st[top + 1] = child + 1
+            st[top + 2] = child + 2
+            st[top + 3] = child + 3
+            top += 4
+          }
         }
-        let w = 1 / (1 + d2)
-        z += count * w
-        fx += count * w * w * dx
-        fy += count * w * w * dy
-      } else {
-        for c in node.firstChild..<(node.firstChild + 4) { stack.append(c) }
       }
     }
     return (z, fx, fy)

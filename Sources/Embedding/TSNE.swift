@@ -77,12 +77,14 @@ public enum TSNE {
       let momentum = exaggerating ? 0.5 : 0.8
       let wantKL = (iteration + 1) % 50 == 0 || iteration == options.iterations - 1
       let kl = computeGradient(p, y, alpha: alpha, theta: options.theta, into: &gradient, klWanted: wantKL)
+      // snippet.step
       for c in 0..<(2 * n) {
         let g = stepScale * gradient[c]
         gains[c] = (update[c] * g < 0) ? gains[c] + 0.2 : max(gains[c] * 0.8, 0.01)
         update[c] = momentum * update[c] - options.learningRate * gains[c] * g
         y[c] += update[c]
       }
+      // snippet.end
       if wantKL, let kl {
         lastKL = kl
         history.append((iteration + 1, kl))
@@ -99,6 +101,8 @@ public enum TSNE {
     let n = p.count
     let xs = (0..<n).map { y[2 * $0] }, ys = (0..<n).map { y[2 * $0 + 1] }
     let tree = QuadTree(x: xs, y: ys)
+    let packed = tree.packed()
+    let visitOrder = tree.order  // points in tree order: neighbours in a chunk walk similar paths
     var zParts = [Double](repeating: 0, count: n)
     var repulsive = [Double](repeating: 0, count: 2 * n)
     var attractive = [Double](repeating: 0, count: 2 * n)
@@ -111,9 +115,12 @@ public enum TSNE {
             Parallel.chunks(n, cost: 1 << 12) { range in
               var stack: [Int] = []
               stack.reserveCapacity(256)
-              for i in range {
+              for slot in range {
+                let i = Int(visitOrder[slot])
                 let (px, py) = (xs[i], ys[i])
-                let r = theta > 0 ? tree.repulsion(of: i, px: px, py: py, theta: theta, stack: &stack) : exactRepulsion(i, xs, ys)
+                let r = theta > 0
+                  ? packed.withUnsafeBufferPointer { tree.repulsion(of: i, px: px, py: py, theta: theta, nodes: $0, stack: &stack) }
+                  : exactRepulsion(i, xs, ys)
                 zp.base[i] = r.z
                 rp.base[2 * i] = r.fx
                 rp.base[2 * i + 1] = r.fy

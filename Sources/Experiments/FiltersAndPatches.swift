@@ -76,8 +76,16 @@ public enum FiltersAndPatches: Experiment {
     let norms = (0..<b.shape[0]).map { j in (0..<d).reduce(Float(0)) { $0 + b.scalars[j * d + $1] * b.scalars[j * d + $1] } }
     return (0..<q.shape[0]).map { i in
       // |q|² is the same for every candidate of query i: rank by |b|² - 2 q·b.
-      let distances = (0..<b.shape[0]).map { norms[$0] - 2 * dot.scalars[i * b.shape[0] + $0] }
-      return Array(distances.indices.sorted { (distances[$0], $0) < (distances[$1], $1) }.prefix(k))
+      // Keep the k best in a small sorted list (k is tiny): one pass over the candidates.
+      var best: [(distance: Float, index: Int)] = []
+      for j in 0..<b.shape[0] {
+        let distance = norms[j] - 2 * dot.scalars[i * b.shape[0] + j]
+        guard best.count < k || distance < best[k - 1].distance else { continue }
+        let at = best.firstIndex { distance < $0.distance } ?? best.count
+        best.insert((distance, j), at: at)
+        if best.count > k { best.removeLast() }
+      }
+      return best.map(\.index)
     }
   }
 

@@ -19,7 +19,7 @@ struct ConvNotesCommand: ParsableCommand {
       """,
     subcommands: [
       ListCommand.self, RunCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self,
-      EvalDetectionsCommand.self, BenchCommand.self,
+      EvalDetectionsCommand.self, TSNECommand.self, BenchCommand.self,
     ])
 
   /// Errors print as one line (`convnotes: ...`); help and version print in full.

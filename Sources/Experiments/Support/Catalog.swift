@@ -10,6 +10,7 @@ public enum Catalog {
     SlidingWindow.self,
     MeanAveragePrecision.self,
     FiltersAndPatches.self,
+    TSNEMaps.self,
     Occlusion.self,
     Saliency.self,
   ]

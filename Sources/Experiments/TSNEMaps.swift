@@ -1,0 +1,117 @@
+// t-SNE of CNN codes vs raw pixels (van der Maaten & Hinton, JMLR 2008;
+// Barnes-Hut: van der Maaten, JMLR 2014) — lecture 9's figure of images
+// placed where their codes land. Chapter: chapters/15-tsne.md.
+//
+// Inputs: the `classifier` net (from the model cache) and Fashion-MNIST test
+// images.
+// Algorithm: codes = the 128 ReLU outputs of fc1; pixels = the 784 pixels
+// reduced to 50 dimensions by PCA (the usual t-SNE preprocessing); both
+// embedded by Embedding.TSNE with the libraries' defaults (perplexity 30,
+// 1000 iterations, 250 at exaggeration 12, learning rate 200 in
+// scikit-learn's convention, θ = 0.5, PCA initialization).
+// Numbers: KL divergence of each map; 10-NN accuracy of each map (leave one
+// out: a point's class predicted by the majority of its 10 nearest embedded
+// neighbours); time vs N (measured) and its fitted growth exponent.
+// Figures: scatter plots coloured by class, the image map, time vs N.
+import Datasets
+import Embedding
+import Foundation
+import Layers
+import Plot
+import Tensor
+
+public enum TSNEMaps: Experiment {
+  public static let id = "tsne"
+  public static let title = "t-SNE of CNN codes"
+  public static let lecture = Lecture.visualizingAndUnderstanding
+  public static let requires: [any Experiment.Type] = [Classifier.self]
+  public static let dataFiles = Array(FashionMNIST.expected.keys).sorted()
+  public static var sourcePaths: [String] { ["Sources/Embedding"] + defaultSourcePaths }
+
+  public struct Config: Codable, Sendable {
+    public var points: Int
+    /// Sizes timed for the growth rate.
+    public var timedSizes: [Int]
+    public var iterations = 1000
+  }
+
+  public static let full = Config(points: 5_000, timedSizes: [1_000, 2_000, 5_000, 10_000])
+  public static let quick = Config(points: 1_000, timedSizes: [500, 1_000, 2_000], iterations: 500)
+
+  static var defaultSourcePaths: [String] {
+    ["Sources/Support", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Plot", "Sources/Experiments/Support",
+     "Sources/Experiments/TSNEMaps.swift", "Sources/Experiments/TSNEMaps+Figures.swift", "Sources/Experiments/FiltersAndPatches.swift"]
+  }
+
+  static func options(_ config: Config) -> TSNEOptions {
+    var o = TSNEOptions()
+    o.iterations = config.iterations
+    o.exaggerationIterations = min(250, config.iterations / 4)
+    return o
+  }
+
+  /// Leave-one-out k-NN accuracy of an (N, 2) embedding.
+  static func knnAccuracy(_ embedding: Tensor, labels: [Int], k: Int = 10) -> Double {
+    let nn = Neighbors.exact(embedding, k: k)
+    var right = 0
+    for i in labels.indices {
+      var votes = [Int](repeating: 0, count: 10)
+      for j in 0..<k { votes[labels[Int(nn.indices[i * k + j])]] += 1 }
+      if votes.indices.max(by: { (votes[$0], -$0) < (votes[$1], -$1) }) == labels[i] { right += 1 }
+    }
+    return Double(right) / Double(labels.count)
+  }
+
+  public static func run(_ config: Config, in context: RunContext) throws {
+    // 1. Inputs: the classifier and test images.
+    let classifierConfig = Classifier.config(for: context.profile)
+    let train = try FashionMNIST.load(.train, folder: context.dataFolder, limit: classifierConfig.trainImages)
+    let test = try FashionMNIST.load(.test, folder: context.dataFolder)
+    for (name, sum) in train.checksums.merging(test.checksums, uniquingKeysWith: { a, _ in a }) { context.usedData(name, checksum: sum) }
+    let (net, _) = try context.timed("load network") {
+      try Classifier.trainedNetwork(classifierConfig, context: context, train: train, test: FashionMNIST.load(.test, folder: context.dataFolder, limit: classifierConfig.testImages))
+    }
+    let n = config.points
+    let images = test.images.slice(0..<n)
+    let labels = Array(test.labels.prefix(n))
+
+    // 2. Codes and pixels, embedded.
+    let codes = FiltersAndPatches.features(net, images, layer: "relu3")
+    let pixels = PCA(fitting: images.reshaped([n, 784]), components: 50).transform(images.reshaped([n, 784]))
+    let codeMap = context.timed("t-SNE codes") { TSNE.embed(codes, options: options(config)) }
+    let pixelMap = context.timed("t-SNE pixels") { TSNE.embed(pixels, options: options(config)) }
+
+    // 3. Numbers.
+    context.record("points", n)
+    context.record("iterations", config.iterations)
+    context.record("codes.kl", codeMap.klDivergence, format: ".3f")
+    context.record("pixels.kl", pixelMap.klDivergence, format: ".3f")
+    context.record("codes.knnAccuracy", knnAccuracy(codeMap.embedding, labels: labels), format: ".1%")
+    context.record("pixels.knnAccuracy", knnAccuracy(pixelMap.embedding, labels: labels), format: ".1%")
+    context.record("codes.inputKnnAccuracy", knnAccuracy(codes, labels: labels), format: ".1%")
+    context.record("pixels.inputKnnAccuracy", knnAccuracy(pixels, labels: labels), format: ".1%")
+
+    // Time vs N on codes of test images (measured: noisy, never in results.json).
+    var times: [(n: Int, seconds: Double)] = []
+    for size in config.timedSizes {
+      let subset = size <= n ? codes.slice(0..<size) : FiltersAndPatches.features(net, test.images.slice(0..<min(size, test.count)), layer: "relu3")
+      let start = DispatchTime.now().uptimeNanoseconds
+      _ = TSNE.embed(subset, options: options(config))
+      times.append((subset.shape[0], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+      context.measure("time.n\(subset.shape[0])", times.last!.seconds, unit: "s", format: ".2f")
+    }
+    // Least-squares slope of log(time) on log(N).
+    let lx = times.map { log(Double($0.n)) }, ly = times.map { log($0.seconds) }
+    let (mx, my) = (lx.reduce(0, +) / Double(lx.count), ly.reduce(0, +) / Double(ly.count))
+    let slope = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / max(lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }, 1e-12)
+    context.measure("growthExponent", slope, format: ".2f")
+    context.record("timedSizes.largest", config.timedSizes.max() ?? 0)
+
+    // 4. Figures.
+    try context.figure("maps", caption: "t-SNE of \(n) test images: fc1 codes (left) and raw pixels after PCA to 50 dimensions (right), coloured by class.",
+      mapsFigure(codes: codeMap.embedding, pixels: pixelMap.embedding, labels: labels))
+    try context.figure("image-map", caption: "The codes' map with the images drawn at their embedded positions.", imageMapFigure(codeMap.embedding, images: images))
+    try context.figure("time", caption: "Time of one t-SNE run vs the number of points (log-log), with the fitted power law.",
+      timeFigure(times, slope: slope))
+  }
+}
