@@ -2,6 +2,7 @@
 // beside the machine's sgemm peak. Never part of `swift test`.
 import ArgumentParser
 import SpeedBenchmarks
+import Tensor
 import Foundation
 
 struct BenchCommand: ParsableCommand {
@@ -14,8 +15,13 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Repetitions per benchmark (the best is reported).")
   var repeats: Int = 7
 
+  @Flag(help: "Run only the t-SNE benchmark (N = 5,000 and 20,000 Fashion-MNIST images; about a minute).")
+  var tsne = false
+
   func run() throws {
-    let results = try BenchmarkSuite.runAll(repeats: max(repeats, 1), log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    let results = tsne
+      ? try TSNEBenchmark.run(threads: BLAS.threads, log: log) : try BenchmarkSuite.runAll(repeats: max(repeats, 1), log: log)
     print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results), terminator: "")
   }
 }

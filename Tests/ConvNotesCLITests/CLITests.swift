@@ -140,3 +140,40 @@ struct CLITests {
     #expect(!FileManager.default.fileExists(atPath: site))
   }
 }
+
+struct TSNECommandTests {
+  func write(_ values: [Float]) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tsne-\(UUID().uuidString).bin")
+    var data = Data()
+    for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+    try data.write(to: url)
+    return url
+  }
+
+  @Test func embedsAFileAndWritesRowsTimesTwoFloats() throws {
+    // Two clusters of 30 points in 3-D.
+    let values = (0..<90).map { i -> Float in Float((i * 7919) % 13) / 13 + (i < 45 ? 0 : 20) }
+    let input = try write(values)
+    let output = input.appendingPathExtension("out")
+    let r = try convnotes([
+      "tsne", "--input", input.path, "--rows", "30", "--cols", "3", "--output", output.path, "--perplexity", "5", "--iterations", "200",
+      "--exaggeration-iterations", "50", "--json",
+    ])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains("\"rows\": 30") && r.out.contains("\"kl\""))
+    #expect(try Data(contentsOf: output).count == 30 * 2 * 4)
+  }
+
+  @Test func badSizesAndValuesAreNamedAndNothingIsWritten() throws {
+    let input = try write([1, 2, 3, 4, 5, 6, 7, 8])
+    let output = input.appendingPathExtension("out")
+    let size = try convnotes(["tsne", "--input", input.path, "--rows", "5", "--cols", "3", "--output", output.path, "--perplexity", "2"])
+    #expect(size.status != 0 && size.err.contains("32 bytes") && size.err.contains("needs 60"))
+    let nan = try write([1, 2, .nan, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    let bad = try convnotes(["tsne", "--input", nan.path, "--rows", "4", "--cols", "3", "--output", output.path, "--perplexity", "2"])
+    #expect(bad.status != 0 && bad.err.contains("row 0, column 2"))
+    let perplexity = try convnotes(["tsne", "--input", input.path, "--rows", "4", "--cols", "2", "--output", output.path])
+    #expect(perplexity.status != 0 && perplexity.err.contains("--perplexity"))
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+  }
+}
