@@ -205,7 +205,7 @@ public enum BenchmarkSuite {
     for r in results {
       out += "\(r.name)\n    \(String(format: "%9.3f ms", r.seconds * 1e3))   \(String(format: "%10.1f", r.throughput)) \(r.unit)   [\(r.validation)]\n"
     }
-    out += "machine peak (best sgemm): \(String(format: "%.1f", peak)) GFLOP/s\n"
+    if peak > 0 { out += "machine peak (best sgemm): \(String(format: "%.1f", peak)) GFLOP/s\n" }
     return out
   }
 
