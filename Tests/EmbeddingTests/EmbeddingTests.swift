@@ -94,7 +94,8 @@ struct TSNETests {
     for i in [0, 150, 299] {
       let exact = TSNE.exactRepulsion(i, xs, ys)
       let zero = tree.repulsion(of: i, px: xs[i], py: ys[i], theta: 0, stack: &stack)
-      #expect(abs(zero.z - exact.z) < 1e-9 && abs(zero.fx - exact.fx) < 1e-9)
+      // The traversal sums in Float: θ = 0 equals the exact Double sums to Float precision.
+      #expect(abs(zero.z - exact.z) / exact.z < 1e-5 && abs(zero.fx - exact.fx) < 1e-5 * max(1, abs(exact.fx)))
       let approx = tree.repulsion(of: i, px: xs[i], py: ys[i], theta: 0.5, stack: &stack)
       #expect(abs(approx.z - exact.z) / exact.z < 0.02)
     }
