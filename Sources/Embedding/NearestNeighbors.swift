@@ -56,6 +56,24 @@ public struct Neighbors: Sendable {
   }
 }
 
+extension Neighbors {
+  /// Leave-one-out k-NN accuracy of `points` (N, D) with integer `labels`
+  /// (0..<classes): each point's class predicted by the majority of its k
+  /// nearest other points, ties to the smaller class.
+  public static func leaveOneOutAccuracy(_ points: Tensor, labels: [Int], k: Int = 10) -> Double {
+    precondition(points.shape[0] == labels.count, "leaveOneOutAccuracy: \(points.shape[0]) points, \(labels.count) labels")
+    let classes = (labels.max() ?? 0) + 1
+    let nn = exact(points, k: k)
+    var right = 0
+    for i in labels.indices {
+      var votes = [Int](repeating: 0, count: classes)
+      for j in 0..<k { votes[labels[Int(nn.indices[i * k + j])]] += 1 }
+      if votes.indices.max(by: { (votes[$0], -$0) < (votes[$1], -$1) }) == labels[i] { right += 1 }
+    }
+    return Double(right) / Double(labels.count)
+  }
+}
+
 /// The k smallest (distance, index) pairs seen, as a max-heap on (distance, index).
 struct BoundedMaxHeap {
   let capacity: Int

@@ -50,18 +50,6 @@ public enum TSNEMaps: Experiment {
     return o
   }
 
-  /// Leave-one-out k-NN accuracy of an (N, 2) embedding.
-  static func knnAccuracy(_ embedding: Tensor, labels: [Int], k: Int = 10) -> Double {
-    let nn = Neighbors.exact(embedding, k: k)
-    var right = 0
-    for i in labels.indices {
-      var votes = [Int](repeating: 0, count: 10)
-      for j in 0..<k { votes[labels[Int(nn.indices[i * k + j])]] += 1 }
-      if votes.indices.max(by: { (votes[$0], -$0) < (votes[$1], -$1) }) == labels[i] { right += 1 }
-    }
-    return Double(right) / Double(labels.count)
-  }
-
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs: the classifier and test images.
     let classifierConfig = Classifier.config(for: context.profile)
@@ -86,10 +74,10 @@ public enum TSNEMaps: Experiment {
     context.record("iterations", config.iterations)
     context.record("codes.kl", codeMap.klDivergence, format: ".3f")
     context.record("pixels.kl", pixelMap.klDivergence, format: ".3f")
-    context.record("codes.knnAccuracy", knnAccuracy(codeMap.embedding, labels: labels), format: ".1%")
-    context.record("pixels.knnAccuracy", knnAccuracy(pixelMap.embedding, labels: labels), format: ".1%")
-    context.record("codes.inputKnnAccuracy", knnAccuracy(codes, labels: labels), format: ".1%")
-    context.record("pixels.inputKnnAccuracy", knnAccuracy(pixels, labels: labels), format: ".1%")
+    context.record("codes.knnAccuracy", Neighbors.leaveOneOutAccuracy(codeMap.embedding, labels: labels), format: ".1%")
+    context.record("pixels.knnAccuracy", Neighbors.leaveOneOutAccuracy(pixelMap.embedding, labels: labels), format: ".1%")
+    context.record("codes.inputKnnAccuracy", Neighbors.leaveOneOutAccuracy(codes, labels: labels), format: ".1%")
+    context.record("pixels.inputKnnAccuracy", Neighbors.leaveOneOutAccuracy(pixels, labels: labels), format: ".1%")
 
     // Time vs N on codes of test images (measured: noisy, never in results.json).
     var times: [(n: Int, seconds: Double)] = []

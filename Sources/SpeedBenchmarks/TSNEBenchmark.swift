@@ -25,7 +25,7 @@ public enum TSNEBenchmark {
       let start = DispatchTime.now().uptimeNanoseconds
       let result = TSNE.embed(data, options: options)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      let accuracy = knnAccuracy(result.embedding, labels: labels)
+      let accuracy = Neighbors.leaveOneOutAccuracy(result.embedding, labels: labels)
       guard result.klDivergence.isFinite, accuracy > 0.7 else {
         throw BenchmarkError("t-SNE at N = \(n): KL \(result.klDivergence), 10-NN accuracy \(accuracy) (expected finite KL and accuracy > 0.7)")
       }
@@ -36,17 +36,5 @@ public enum TSNEBenchmark {
           validation: String(format: "KL %.4f, 10-NN %.3f", result.klDivergence, accuracy)))
     }
     return results
-  }
-
-  /// Leave-one-out majority vote of the 10 nearest embedded neighbours.
-  static func knnAccuracy(_ embedding: Tensor, labels: [Int]) -> Double {
-    let nn = Neighbors.exact(embedding, k: 10)
-    var right = 0
-    for i in labels.indices {
-      var votes = [Int](repeating: 0, count: 10)
-      for j in 0..<10 { votes[labels[Int(nn.indices[i * 10 + j])]] += 1 }
-      if votes.indices.max(by: { (votes[$0], -$0) < (votes[$1], -$1) }) == labels[i] { right += 1 }
-    }
-    return Double(right) / Double(labels.count)
   }
 }

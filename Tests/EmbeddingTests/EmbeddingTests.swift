@@ -119,3 +119,12 @@ struct TSNETests {
     }
   }
 }
+
+struct LeaveOneOutTests {
+  @Test func accuracyByHandOnALine() {
+    // Points 0, 1, 2 (class 0) and 10, 11, 30 (class 1), k = 2: 0, 1, 2 see only class 0 (right); 30 sees 11 and 10
+    // (right); 10 sees 11 and 2 and 11 sees 10 and 2, 1-1 ties broken towards class 0 (wrong). 4 of 6.
+    let points = Tensor(shape: [6, 1], scalars: [0, 1, 2, 10, 11, 30])
+    #expect(abs(Neighbors.leaveOneOutAccuracy(points, labels: [0, 0, 0, 1, 1, 1], k: 2) - 4.0 / 6.0) < 1e-12)
+  }
+}
