@@ -17,18 +17,35 @@ public struct Neighbors: Sendable {
   public var distances: [Float]
   public let k: Int
 
+  /// The k nearest other points of every point (a point is not its own neighbour).
   public static func exact(_ points: Tensor, k: Int) -> Neighbors {
     precondition(points.rank == 2, "Neighbors.exact: expected (N, D) points, got \(points.shape)")
-    let (n, d) = (points.shape[0], points.shape[1])
-    precondition(k >= 1 && k < n, "Neighbors.exact: k = \(k) needs 1 <= k < N = \(n)")
-    let norms = (0..<n).map { i in (0..<d).reduce(Float(0)) { $0 + points.scalars[i * d + $1] * points.scalars[i * d + $1] } }
-    let transposed = points.transposed()
-    var indices = [Int32](repeating: 0, count: n * k)
-    var distances = [Float](repeating: 0, count: n * k)
+    precondition(k >= 1 && k < points.shape[0], "Neighbors.exact: k = \(k) needs 1 <= k < N = \(points.shape[0])")
+    return search(points, in: points, k: k, excludingSelf: true)
+  }
+
+  /// The k nearest rows of `database` (M, D) for every row of `queries` (N, D).
+  public static func exact(queries: Tensor, database: Tensor, k: Int) -> Neighbors {
+    precondition(queries.rank == 2 && database.rank == 2 && queries.shape[1] == database.shape[1],
+      "Neighbors.exact: queries \(queries.shape) and database \(database.shape) must be (N, D) and (M, D)")
+    precondition(k >= 1 && k <= database.shape[0], "Neighbors.exact: k = \(k) needs 1 <= k <= M = \(database.shape[0])")
+    return search(queries, in: database, k: k, excludingSelf: false)
+  }
+
+  static func search(_ queries: Tensor, in database: Tensor, k: Int, excludingSelf: Bool) -> Neighbors {
+    let (q, n, d) = (queries.shape[0], database.shape[0], database.shape[1])
+    func squaredNorms(_ t: Tensor) -> [Float] {
+      (0..<t.shape[0]).map { i in (0..<d).reduce(Float(0)) { $0 + t.scalars[i * d + $1] * t.scalars[i * d + $1] } }
+    }
+    let norms = squaredNorms(database)
+    let queryNorms = excludingSelf ? norms : squaredNorms(queries)
+    let transposed = database.transposed()
+    var indices = [Int32](repeating: 0, count: q * k)
+    var distances = [Float](repeating: 0, count: q * k)
     let block = 512
-    for start in Swift.stride(from: 0, to: n, by: block) {
-      let rows = min(block, n - start)
-      let dots = Tensor.matmul(points.slice(start..<(start + rows)), transposed)
+    for start in Swift.stride(from: 0, to: q, by: block) {
+      let rows = min(block, q - start)
+      let dots = Tensor.matmul(queries.slice(start..<(start + rows)), transposed)
       indices.withUnsafeMutableBufferPointer { ib in
         distances.withUnsafeMutableBufferPointer { db in
           let (ip, dp) = (SendablePointer(ib.baseAddress!), SendablePointer(db.baseAddress!))
@@ -39,8 +56,8 @@ public struct Neighbors: Sendable {
               heap.removeAll()
               dots.withPointer { dot in
                 let row = dot + r * n
-                for j in 0..<n where j != i {
-                  heap.insert(max(norms[i] + norms[j] - 2 * row[j], 0), Int32(j))
+                for j in 0..<n where !(excludingSelf && j == i) {
+                  heap.insert(max(queryNorms[i] + norms[j] - 2 * row[j], 0), Int32(j))
                 }
               }
               for (slot, item) in heap.sorted().enumerated() {

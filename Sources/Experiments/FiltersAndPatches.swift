@@ -11,10 +11,11 @@
 // receptive field (ReceptiveField arithmetic) cut out of its image. Nearest
 // neighbours: Euclidean distance, exact, through one matrix product
 // (|a - b|² = |a|² + |b|² - 2 a·b), in raw pixels and in the 128 ReLU
-// outputs of fc1; agreement = share of the k neighbours with the query's class.
+// outputs of fc1 (Embedding's Neighbors); agreement = share of the k neighbours with the query's class.
 // Numbers: receptive field of each layer, k-NN class agreement in both spaces.
 // Figures: conv1 filters, top patches per unit, neighbour grids.
 import Datasets
+import Embedding
 import Foundation
 import Layers
 import Plot
@@ -69,37 +70,22 @@ public enum FiltersAndPatches: Experiment {
 
   /// Indices of the k nearest rows of `database` (Euclidean) for every row of `queries`.
   static func nearest(_ queries: Tensor, _ database: Tensor, k: Int) -> [[Int]] {
-    let d = queries.shape[1]
-    let q = queries.reshaped([queries.shape[0], d]), b = database.reshaped([database.shape[0], d])
-    let bt = Tensor(shape: [d, b.shape[0]], scalars: (0..<(d * b.shape[0])).map { b.scalars[($0 % b.shape[0]) * d + $0 / b.shape[0]] })
-    let dot = Tensor.matmul(q, bt)
-    let norms = (0..<b.shape[0]).map { j in (0..<d).reduce(Float(0)) { $0 + b.scalars[j * d + $1] * b.scalars[j * d + $1] } }
-    return (0..<q.shape[0]).map { i in
-      // |q|² is the same for every candidate of query i: rank by |b|² - 2 q·b.
-      // Keep the k best in a small sorted list (k is tiny): one pass over the candidates.
-      var best: [(distance: Float, index: Int)] = []
-      for j in 0..<b.shape[0] {
-        let distance = norms[j] - 2 * dot.scalars[i * b.shape[0] + j]
-        guard best.count < k || distance < best[k - 1].distance else { continue }
-        let at = best.firstIndex { distance < $0.distance } ?? best.count
-        best.insert((distance, j), at: at)
-        if best.count > k { best.removeLast() }
-      }
-      return best.map(\.index)
-    }
+    let nn = Neighbors.exact(queries: queries, database: database, k: k)
+    return (0..<queries.shape[0]).map { i in (0..<k).map { Int(nn.indices[i * k + $0]) } }
   }
 
+  /// The named layer's activations (N, ...) for `images`, 500 at a time in test mode.
   static func features(_ net: Sequential, _ images: Tensor, layer: String) -> Tensor {
     var rows: [Float] = []
-    var width = 0
+    var shape: [Int] = []
     for start in Swift.stride(from: 0, to: images.shape[0], by: 500) {
       var trace = Trace()
       _ = net.forward(images.slice(start..<min(start + 500, images.shape[0])), mode: .test, trace: &trace)
       let a = trace.activation(layer)!
-      width = a.count / a.shape[0]
+      shape = Array(a.shape.dropFirst())
       rows += a.scalars
     }
-    return Tensor(shape: [images.shape[0], width], scalars: rows)
+    return Tensor(shape: [images.shape[0]] + shape, scalars: rows)
   }
 
   public static func run(_ config: Config, in context: RunContext) throws {
@@ -122,18 +108,7 @@ public enum FiltersAndPatches: Experiment {
 
     // 3. Top patches of chosen conv2 units: the units whose strongest response is largest.
     let images = test.images.slice(0..<config.patchImages)
-    let activations = context.timed("activations") { () -> Tensor in
-      var all: [Float] = []
-      var shape: [Int] = []
-      for start in Swift.stride(from: 0, to: images.shape[0], by: 500) {
-        var trace = Trace()
-        _ = net.forward(images.slice(start..<min(start + 500, images.shape[0])), mode: .test, trace: &trace)
-        let a = trace.activation(unitLayer)!
-        shape = Array(a.shape.dropFirst())
-        all += a.scalars
-      }
-      return Tensor(shape: [images.shape[0]] + shape, scalars: all)
-    }
+    let activations = context.timed("activations") { features(net, images, layer: unitLayer) }
     let channels = activations.shape[1]
     let peaks = (0..<channels).map { c in topPositions(activations, channel: c, count: 1)[0].value }
     let units = Array((0..<channels).sorted { (peaks[$0], -$0) > (peaks[$1], -$1) }.prefix(config.units)).sorted()

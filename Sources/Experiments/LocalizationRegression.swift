@@ -120,18 +120,7 @@ public enum LocalizationRegression: Experiment {
   static func cached(
     _ stage: String, _ net: LocalizationNetwork, _ config: Config, context: RunContext, train: () throws -> History
   ) throws -> History {
-    let key = cacheKey(stage, config, context: context)
-    if let metadata = context.modelCache.load(key, into: net.all, log: context.log),
-      let history = metadata["history"].flatMap({ try? JSONDecoder().decode(History.self, from: Foundation.Data($0.utf8)) })
-    {
-      context.note("model.\(stage)", "loaded from cache")
-      return history
-    }
-    let history = try train()
-    let json = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-    try context.modelCache.save(key, network: net.all, metadata: ["history": json])
-    context.note("model.\(stage)", "trained")
-    return history
+    try context.cachedTraining(key: cacheKey(stage, config, context: context), network: net.all, note: "model.\(stage)", train: train)
   }
 
   // MARK: - The three training steps
@@ -306,6 +295,16 @@ public enum LocalizationRegression: Experiment {
     let net = LocalizationNetwork(attachment: .fc, seed: config.netSeed)
     if context.modelCache.load(cacheKey("backbone", config, context: context), into: net.all, log: context.log) != nil { return net }
     return try backbone(config, data: data(config, context: context), context: context).0
+  }
+
+  /// The scene classifier (trunk + classifier, input `LocalizationNetwork.normalized`)
+  /// and the first `count` localization test scenes: what the visualization
+  /// chapters probe when they need an object with a known box and mask.
+  static func sceneClassifierAndTestScenes(count: Int, context: RunContext) throws -> (classifier: Sequential, scenes: FashionScenes) {
+    let net = try context.timed("load network") { try sceneClassifier(config(for: context.profile), context: context) }
+    let items = try FashionMNIST.load(.test, folder: context.dataFolder)
+    for (name, sum) in items.checksums { context.usedData(name, checksum: sum) }
+    return (net.classificationNetwork, SceneSets.scenes("localization", .test, count: count, source: items, runSeed: context.seed))
   }
 
   // MARK: - Run

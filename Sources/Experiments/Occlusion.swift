@@ -64,12 +64,7 @@ public enum Occlusion: Experiment {
 
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs.
-    let lrConfig = LocalizationRegression.config(for: context.profile)
-    let net = try context.timed("load network") { try LocalizationRegression.sceneClassifier(lrConfig, context: context) }
-    let classifier = net.classificationNetwork
-    let items = try FashionMNIST.load(.test, folder: context.dataFolder)
-    for (name, sum) in items.checksums { context.usedData(name, checksum: sum) }
-    let scenes = SceneSets.scenes("localization", .test, count: config.scenes, source: items, runSeed: context.seed)
+    let (classifier, scenes) = try LocalizationRegression.sceneClassifierAndTestScenes(count: config.scenes, context: context)
 
     // 2. Sweep every scene.
     func probabilities(_ batch: Tensor, label: Int) -> [Float] {

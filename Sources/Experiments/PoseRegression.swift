@@ -131,16 +131,8 @@ public enum PoseRegression: Experiment {
       id, configJSON, "seed \(context.seed)", "threads \(context.threads)",
       CodeFingerprint.of(["Sources/Layers", "Sources/Tensor", "Sources/Datasets", "Sources/Experiments/Support", "Sources/Experiments/PoseRegression.swift"]),
     ])
-    let history: History
-    if let metadata = context.modelCache.load(key, into: net, log: context.log),
-      let saved = metadata["history"].flatMap({ try? JSONDecoder().decode(History.self, from: Data($0.utf8)) })
-    {
-      context.note("model", "loaded from cache")
-      history = saved
-    } else {
-      history = context.timed("train") { Self.train(net, train, config, context: context) }
-      try context.modelCache.save(key, network: net, metadata: ["history": String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)])
-      context.note("model", "trained")
+    let history = try context.timed("train") {
+      try context.cachedTraining(key: key, network: net, note: "model") { Self.train(net, train, config, context: context) }
     }
     let predicted = context.timed("evaluate") { decode(predict(net, test.images), side: test.size) }
 

@@ -100,12 +100,7 @@ public enum Saliency: Experiment {
     context.record("example.forward.sum", Double(forward.scalars.reduce(0, +)), format: ".0f")
 
     // 2. Inputs: the scene classifier and test scenes.
-    let lrConfig = LocalizationRegression.config(for: context.profile)
-    let net = try context.timed("load network") { try LocalizationRegression.sceneClassifier(lrConfig, context: context) }
-    let classifier = net.classificationNetwork
-    let items = try FashionMNIST.load(.test, folder: context.dataFolder)
-    for (name, sum) in items.checksums { context.usedData(name, checksum: sum) }
-    let scenes = SceneSets.scenes("localization", .test, count: config.scenes, source: items, runSeed: context.seed)
+    let (classifier, scenes) = try LocalizationRegression.sceneClassifierAndTestScenes(count: config.scenes, context: context)
     let side = scenes.spec.size
     let labels = scenes.objects.map { $0[0].label }
 

@@ -26,7 +26,8 @@ public enum TSNEMaps: Experiment {
   public static let lecture = Lecture.visualizingAndUnderstanding
   public static let requires: [any Experiment.Type] = [Classifier.self]
   public static let dataFiles = Array(FashionMNIST.expected.keys).sorted()
-  public static var sourcePaths: [String] { ["Sources/Embedding"] + defaultSourcePaths }
+  /// It reads codes with FiltersAndPatches.features.
+  public static var sourcePaths: [String] { standardSourcePaths + ["Sources/Experiments/FiltersAndPatches.swift"] }
 
   public struct Config: Codable, Sendable {
     public var points: Int
@@ -37,11 +38,6 @@ public enum TSNEMaps: Experiment {
 
   public static let full = Config(points: 5_000, timedSizes: [1_000, 2_000, 5_000, 10_000])
   public static let quick = Config(points: 1_000, timedSizes: [500, 1_000, 2_000], iterations: 500)
-
-  static var defaultSourcePaths: [String] {
-    ["Sources/Support", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Plot", "Sources/Experiments/Support",
-     "Sources/Experiments/TSNEMaps.swift", "Sources/Experiments/TSNEMaps+Figures.swift", "Sources/Experiments/FiltersAndPatches.swift"]
-  }
 
   static func options(_ config: Config) -> TSNEOptions {
     var o = TSNEOptions()

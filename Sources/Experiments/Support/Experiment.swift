@@ -43,10 +43,13 @@ public protocol Experiment: SendableMetatype {
 }
 
 extension Experiment {
-  public static var sourcePaths: [String] {
+  public static var sourcePaths: [String] { standardSourcePaths }
+
+  /// Every library module and the experiment's own two files.
+  public static var standardSourcePaths: [String] {
     let name = String(describing: Self.self)
     return [
-      "Sources/Support", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Detection", "Sources/Plot",
+      "Sources/Support", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Detection", "Sources/Embedding", "Sources/Plot",
       "Sources/Experiments/Support", "Sources/Experiments/\(name).swift", "Sources/Experiments/\(name)+Figures.swift",
     ]
   }
