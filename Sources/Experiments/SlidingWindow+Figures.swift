@@ -20,7 +20,7 @@ extension SlidingWindow {
       for w in mine { values[w.row * n + w.column] = w.box.label == truth.label ? w.score : 0 }
       var ax = Axes.imagePanel(0...Double(n), title: String(format: "scale %.2g: %d x %d windows", scale, n, n))
       ax.image(Raster(values: values, width: n, height: n, colormap: .viridis, range: 0...1))
-      if k == sides.count - 1 { ax.colorbar = Colorbar(colormap: .viridis, range: 0...1, label: "score of the true class") }
+      if k == sides.count - 1 { ax.colorbar = Colorbar(colormap: .viridis, range: 0...1) }  // what it measures is in the caption
       figure.axes[k + 1] = ax
     }
     return figure
