@@ -32,7 +32,13 @@ let package = Package(
 
     // MARK: - Library modules
     .target(name: "Support", exclude: ["README.md"]),
-    .target(name: "Tensor", dependencies: ["CBLAS", "Support"], exclude: ["README.md"]),
+    // The packed matrix product: generic code (Gemm) specialised in two modules
+    // built for AVX-512 and AVX2; Tensor picks one at run time. They are
+    // optimised even in debug builds (tests would otherwise crawl).
+    .target(name: "Gemm", exclude: ["README.md"], swiftSettings: [.unsafeFlags(["-O"])]),
+    .target(name: "GemmAVX512", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])]),
+    .target(name: "GemmAVX2", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "haswell"])]),
+    .target(name: "Tensor", dependencies: ["CBLAS", "Support", "Gemm", "GemmAVX512", "GemmAVX2"], exclude: ["README.md"]),
     .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
@@ -56,7 +62,7 @@ let package = Package(
 
     // MARK: - Tests
     .testTarget(name: "SupportTests", dependencies: ["Support"]),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "Gemm"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensor"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"], exclude: ["Fixtures"]),

@@ -53,7 +53,7 @@ public enum Classifier: Experiment {
     let key = ModelCache.key([
       "classifier", configJSON, "seed \(context.seed)", "threads \(context.threads)",
       train.checksums.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
-      CodeFingerprint.of(["Sources/Layers", "Sources/Tensor", "Sources/Experiments/Classifier.swift"]),
+      CodeFingerprint.of(["Sources/Layers", "Sources/Experiments/Classifier.swift"] + CodeFingerprint.numericCore),
     ])
     if let metadata = context.modelCache.load(key, into: net, log: context.log),
       let history = metadata["history"].flatMap({ try? JSONDecoder().decode(History.self, from: Data($0.utf8)) })

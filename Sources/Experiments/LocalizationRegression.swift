@@ -112,7 +112,7 @@ public enum LocalizationRegression: Experiment {
     return ModelCache.key([
       id, stage, configJSON, "seed \(context.seed)", "threads \(context.threads)",
       FashionMNIST.expected.keys.sorted().map { "\($0)=\(FashionMNIST.expected[$0]!.crc32)" }.joined(separator: ","),
-      CodeFingerprint.of(["Sources/Layers", "Sources/Tensor", "Sources/Datasets"] + sourcePaths.filter { $0.hasPrefix("Sources/Experiments/") }),
+      CodeFingerprint.of(["Sources/Layers", "Sources/Datasets"] + CodeFingerprint.numericCore + sourcePaths.filter { $0.hasPrefix("Sources/Experiments/") }),
     ])
   }
 

@@ -20,7 +20,7 @@ enum MeanAveragePrecision: Experiment {
   static let requires: [any Experiment.Type] = []
   // It uses neither the layers nor Fashion-MNIST.
   static let sourcePaths = [
-    "Sources/Support", "Sources/Tensor", "Sources/Detection", "Sources/Plot", "Sources/Experiments/Support",
+    "Sources/Support", "Sources/Gemm", "Sources/GemmAVX2", "Sources/GemmAVX512", "Sources/Tensor", "Sources/Detection", "Sources/Plot", "Sources/Experiments/Support",
     "Sources/Experiments/MeanAveragePrecision.swift", "Sources/Experiments/MeanAveragePrecision+Figures.swift",
   ]
 

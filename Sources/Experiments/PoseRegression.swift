@@ -129,7 +129,7 @@ public enum PoseRegression: Experiment {
     let configJSON = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
     let key = ModelCache.key([
       id, configJSON, "seed \(context.seed)", "threads \(context.threads)",
-      CodeFingerprint.of(["Sources/Layers", "Sources/Tensor", "Sources/Datasets", "Sources/Experiments/Support", "Sources/Experiments/PoseRegression.swift"]),
+      CodeFingerprint.of(["Sources/Layers", "Sources/Datasets", "Sources/Experiments/Support", "Sources/Experiments/PoseRegression.swift"] + CodeFingerprint.numericCore),
     ])
     let history = try context.timed("train") {
       try context.cachedTraining(key: key, network: net, note: "model") { Self.train(net, train, config, context: context) }

@@ -1,14 +1,15 @@
 // 2-D convolution (cross-correlation, as every framework computes it) by
-// im2col + sgemm, processed in groups of images so the column matrix stays
-// in cache; backward by two sgemms + col2im per group.
-//
-// For each group of G images (x_g: (G, C, H, W)):
-//   col (C*KH*KW, G*OH*OW) = im2col(x_g)
-//   y'  (F, G*OH*OW)       = W (F, C*KH*KW) · col,   y_g = permute(y') + b
-//   dW += dy'_g · colᵀ,  db += Σ dy,  dcol = Wᵀ · dy'_g,  dx_g = col2im(dcol)
-// Groups are visited in order, so dW accumulates in a fixed order
-// (deterministic). The backward pass recomputes col from the cached input
-// rather than keeping a batch-sized column matrix (tens of megabytes).
+// im2col + sgemm, one image at a time, images spread over the run's threads
+// (each thread owns one image-sized column matrix, which stays in cache, and
+// writes its images' outputs straight into NCHW, no permute):
+//   col_n (C*KH*KW, OH*OW) = im2col(x_n)
+//   y_n   (F, OH*OW)       = b + W (F, C*KH*KW) · col_n
+//   dW += dy_n · col_nᵀ,  db += Σ dy_n,  dcol = Wᵀ · dy_n,  dx_n = col2im(dcol)
+// The batch is cut into at most 16 chunks by its size alone; each chunk sums
+// its dW and db in image order, and the chunks are added in chunk order, so
+// the gradients have the same bits on any thread count (the packed sgemm
+// does too). The backward pass recomputes col from the cached input rather
+// than keeping a batch-sized column matrix.
 // OH = (H + 2*padding - KH) / stride + 1. Reference twin: Reference/NaiveReference.swift.
 import Tensor
 
@@ -61,17 +62,16 @@ public final class Conv2D: Layer {
       kernelHeight: weight.value.shape[2], kernelWidth: weight.value.shape[3], stride: stride, padding: padding)
   }
 
-  /// Images per group: about 1.5 MB of column matrix, at least one image.
-  static func groupSize(_ g: ConvGeometry) -> Int {
-    let perImage = g.rows * g.outHeight * g.outWidth * 4
-    return max(1, min(g.batch, (3 << 19) / max(perImage, 1)))
-  }
+  /// Images per chunk of the backward pass: a function of the batch size
+  /// alone (at most 16 chunks), never of the thread count, so the parameter
+  /// gradients sum in the same order on any number of threads.
+  static func chunkSize(batch: Int) -> Int { max(1, (batch + 15) / 16) }
 
-  /// (geometry of a group of `count` images starting at image `first`).
-  static func group(_ g: ConvGeometry, _ count: Int) -> ConvGeometry {
-    var sub = g
-    sub.batch = count
-    return sub
+  /// The geometry of a batch of one image.
+  static func single(_ g: ConvGeometry) -> ConvGeometry {
+    var one = g
+    one.batch = 1
+    return one
   }
 
   public func forward(_ x: Tensor, mode: Mode) -> (output: Tensor, cache: Cache) {
@@ -80,29 +80,25 @@ public final class Conv2D: Layer {
     let f = outChannels
     let plane = g.outHeight * g.outWidth
     let imageSize = g.channels * g.height * g.width
-    let size = Self.groupSize(g)
-    let w = weight.value.reshaped([f, g.rows])
+    let image = Self.single(g)
     var y = Tensor(uninitialized: [g.batch, f, g.outHeight, g.outWidth])  // (N, F, OH, OW)
-    var col = Tensor(uninitialized: [g.rows, size * plane])
-    var yGroup = Tensor(uninitialized: [f, size * plane])
-    for first in Swift.stride(from: 0, to: g.batch, by: size) {
-      let count = min(size, g.batch - first)
-      let sub = Self.group(g, count)
-      if count < size {
-        col = Tensor(uninitialized: [g.rows, count * plane])
-        yGroup = Tensor(uninitialized: [f, count * plane])
-      }
-      x.withPointer { px in col.withMutablePointer { im2col(px + first * imageSize, sub, into: $0) } }
-      gemm(w, transposeA: false, col, transposeB: false, into: &yGroup, beta: 0)  // (F, G*OH*OW)
+    let (rows, gemmThreads) = (g.rows, ImageParallel.gemmThreads(images: g.batch))
+    x.withPointer { px in
       y.withMutablePointer { py in
-        yGroup.withPointer { pp in
+        weight.value.withPointer { pw in
           bias.value.withPointer { pb in
-            for k in 0..<f {
-              let b = pb[k]
-              for n in 0..<count {
-                let src = pp + (k &* count &+ n) &* plane
-                let dst = py + ((first &+ n) &* f &+ k) &* plane
-                for i in 0..<plane { dst[i] = src[i] + b }
+            let (px, py, pw, pb) = (SendableConstPointer(px), SendablePointer(py), SendableConstPointer(pw), SendableConstPointer(pb))
+            ImageParallel.forEachRange(g.batch) { images in
+              let col = UnsafeMutablePointer<Float>.allocate(capacity: rows * plane)  // (C*KH*KW, OH*OW)
+              defer { col.deallocate() }
+              for n in images {
+                im2col(px.base + n * imageSize, image, into: col)
+                // y_n (F, OH*OW) = b + W (F, C*KH*KW) · col
+                let yn = py.base + n * f * plane
+                for k in 0..<f { (yn + k * plane).update(repeating: pb.base[k], count: plane) }
+                BLAS.sgemm(
+                  transposeA: false, transposeB: false, m: f, n: plane, k: rows, alpha: 1, a: pw.base, lda: rows,
+                  b: col, ldb: plane, beta: 1, c: yn, ldc: plane, threads: gemmThreads)
               }
             }
           }
@@ -113,60 +109,85 @@ public final class Conv2D: Layer {
   }
 
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
-    var dx = Tensor(zeros: [cache.geometry.batch, cache.geometry.channels, cache.geometry.height, cache.geometry.width])
-    backwardGroups(dout, cache: cache, dx: &dx)
+    // Each image's part of dx is zeroed by the thread that fills it.
+    var dx = Tensor(uninitialized: [cache.geometry.batch, cache.geometry.channels, cache.geometry.height, cache.geometry.width])
+    dx.withMutablePointer { backwardChunks(dout, cache: cache, dx: SendablePointer($0)) }
     return dx
   }
 
   /// dW and db only: no dcol product, no col2im.
   public func backwardParameters(_ dout: Tensor, cache: Cache) {
-    backwardGroups(dout, cache: cache, dx: nil)
+    backwardChunks(dout, cache: cache, dx: nil)
   }
 
-  func backwardGroups(_ dout: Tensor, cache: Cache, dx: UnsafeMutablePointer<Tensor>?) {
+  /// Per image n: col_n = im2col(x_n); dW_chunk += dout_n · col_nᵀ,
+  /// db_chunk += Σ dout_n; dcol = Wᵀ · dout_n, dx_n = col2im(dcol). The
+  /// chunks' dW and db are then added into the parameters in chunk order.
+  func backwardChunks(_ dout: Tensor, cache: Cache, dx: SendablePointer<Float>?) {
     let g = cache.geometry
+    precondition(dout.shape == [g.batch, outChannels, g.outHeight, g.outWidth], "Conv2D(\(name)): gradient \(dout.shape) for output (\(g.batch), \(outChannels), \(g.outHeight), \(g.outWidth))")
     let f = outChannels
+    let rows = g.rows
     let plane = g.outHeight * g.outWidth
     let imageSize = g.channels * g.height * g.width
-    let size = Self.groupSize(g)
-    let w = weight.value.reshaped([f, g.rows])
-    var dWeight = weight.grad.reshaped([f, g.rows])
-    var col = Tensor(uninitialized: [g.rows, size * plane])
-    var doutGroup = Tensor(uninitialized: [f, size * plane])
-    var dcol = Tensor(uninitialized: [g.rows, size * plane])
-    for first in Swift.stride(from: 0, to: g.batch, by: size) {
-      let count = min(size, g.batch - first)
-      let sub = Self.group(g, count)
-      if count < size {
-        col = Tensor(uninitialized: [g.rows, count * plane])
-        doutGroup = Tensor(uninitialized: [f, count * plane])
-        dcol = Tensor(uninitialized: [g.rows, count * plane])
-      }
-      cache.input.withPointer { px in col.withMutablePointer { im2col(px + first * imageSize, sub, into: $0) } }
-      doutGroup.withMutablePointer { pp in
-        dout.withPointer { pd in
-          bias.grad.withMutablePointer { db in
-            for k in 0..<f {
-              var sum: Float = 0
-              for n in 0..<count {
-                let src = pd + ((first &+ n) &* f &+ k) &* plane
-                let dst = pp + (k &* count &+ n) &* plane
-                for i in 0..<plane {
-                  dst[i] = src[i]
-                  sum += src[i]
+    let image = Self.single(g)
+    let chunk = Self.chunkSize(batch: g.batch)
+    let chunks = (g.batch + chunk - 1) / chunk
+    let gemmThreads = ImageParallel.gemmThreads(images: chunks)
+    // Chunk c's dW at partials[c * (f*rows + f)], its db right after.
+    let stride = f * rows + f
+    var partials = [Float](repeating: 0, count: chunks * stride)
+    cache.input.withPointer { px in
+      dout.withPointer { pd in
+        weight.value.withPointer { pw in
+          partials.withUnsafeMutableBufferPointer { pp in
+            let (px, pd, pw, pp) = (SendableConstPointer(px), SendableConstPointer(pd), SendableConstPointer(pw), SendablePointer(pp.baseAddress!))
+            ImageParallel.forEachRange(chunks) { range in
+              let col = UnsafeMutablePointer<Float>.allocate(capacity: rows * plane)
+              let dcol = UnsafeMutablePointer<Float>.allocate(capacity: dx == nil ? 0 : rows * plane)
+              defer {
+                col.deallocate()
+                dcol.deallocate()
+              }
+              for c in range {
+                let dW = pp.base + c * stride
+                let db = dW + f * rows
+                for n in (c * chunk)..<min(g.batch, (c + 1) * chunk) {
+                  im2col(px.base + n * imageSize, image, into: col)
+                  let dn = pd.base + n * f * plane  // dout_n (F, OH*OW)
+                  BLAS.sgemm(
+                    transposeA: false, transposeB: true, m: f, n: rows, k: plane, alpha: 1, a: dn, lda: plane,
+                    b: col, ldb: plane, beta: 1, c: dW, ldc: rows, threads: gemmThreads)
+                  for k in 0..<f {
+                    var sum: Float = 0
+                    let row = dn + k * plane
+                    for i in 0..<plane { sum += row[i] }
+                    db[k] += sum
+                  }
+                  if let dx {
+                    BLAS.sgemm(
+                      transposeA: true, transposeB: false, m: rows, n: plane, k: f, alpha: 1, a: pw.base, lda: rows,
+                      b: dn, ldb: plane, beta: 0, c: dcol, ldc: plane, threads: gemmThreads)
+                    (dx.base + n * imageSize).update(repeating: 0, count: imageSize)
+                    col2im(dcol, image, into: dx.base + n * imageSize)
+                  }
                 }
               }
-              db[k] += sum
             }
           }
         }
       }
-      gemm(doutGroup, transposeA: false, col, transposeB: true, into: &dWeight, beta: 1)  // (F, C*KH*KW)
-      if let dx {
-        gemm(w, transposeA: true, doutGroup, transposeB: false, into: &dcol, beta: 0)  // (C*KH*KW, G*OH*OW)
-        dcol.withPointer { pc in dx.pointee.withMutablePointer { col2im(pc, sub, into: $0 + first * imageSize) } }
+    }
+    weight.grad.withMutablePointer { gw in
+      bias.grad.withMutablePointer { gb in
+        partials.withUnsafeBufferPointer { pp in
+          for c in 0..<chunks {
+            let dW = pp.baseAddress! + c * stride
+            for i in 0..<(f * rows) { gw[i] += dW[i] }
+            for k in 0..<f { gb[k] += dW[f * rows + k] }
+          }
+        }
       }
     }
-    weight.grad = dWeight.reshaped(weight.value.shape)
   }
 }

@@ -6,6 +6,7 @@
 // trusting it. Writes are atomic (temporary name, then rename).
 import Foundation
 import Support
+import Tensor
 
 #if canImport(Glibc)
   import Glibc
@@ -44,8 +45,9 @@ public struct ModelCache: Sendable {
     }
   }
 
-  /// A stable key from the parts that made a model.
+  /// A stable key from the parts that made a model, and the matrix-product
+  /// kernel that trained it (their last bits differ).
   public static func key(_ parts: [String]) -> String {
-    fnv1a64Hex(parts.joined(separator: "\u{1F}").utf8)
+    fnv1a64Hex((parts + ["gemm \(BLAS.gemmKernel)"]).joined(separator: "\u{1F}").utf8)
   }
 }

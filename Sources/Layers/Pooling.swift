@@ -109,7 +109,7 @@ public final class MaxPool2D: Layer {
   }
 
   public func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
-    var dx = Tensor(zeros: cache.inputShape)
+    var dx = Tensor(uninitialized: cache.inputShape)  // each plane is zeroed by its own thread below
     let (h, w) = (cache.inputShape[2], cache.inputShape[3])
     let perPlane = dout.shape[2] * dout.shape[3]
     dx.withMutablePointer { pdx in
@@ -121,6 +121,7 @@ public final class MaxPool2D: Layer {
           Parallel.chunks(planes, cost: perPlane) { range in
             for plane in range {
               let base = pdx.base + plane &* h &* w
+              base.update(repeating: 0, count: h &* w)
               let o = plane &* perPlane
               for k in 0..<perPlane { base[Int(pa.base[o &+ k])] += pd.base[o &+ k] }
             }

@@ -57,6 +57,7 @@ public struct StoredProvenance: Sendable, Equatable, Codable {
   public var threads: Int?
   public var openblasCoretype: String?
   public var openblasCore: String?
+  public var gemmKernel: String?
   public var swift: String?
   public var data: [String: String]?
 }

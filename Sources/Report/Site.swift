@@ -132,7 +132,7 @@ public struct Site {
       ("profile", p.profile ?? "?"), ("seed", p.seed.map(String.init) ?? "?"),
       ("threads", p.threads.map(String.init) ?? "?"),
       ("OPENBLAS_CORETYPE", (p.openblasCoretype ?? "").isEmpty ? "unset" : p.openblasCoretype ?? ""),
-      ("OpenBLAS kernel", p.openblasCore ?? "?"), ("Swift", p.swift ?? "?"),
+      ("OpenBLAS kernel", p.openblasCore ?? "?"), ("matrix-product kernel", p.gemmKernel ?? "?"), ("Swift", p.swift ?? "?"),
     ]
     for (name, sum) in (p.data ?? [:]).sorted(by: { $0.key < $1.key }) { rows.append(("data " + name, sum)) }
     if let t = timings {

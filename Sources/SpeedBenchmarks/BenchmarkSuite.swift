@@ -34,13 +34,21 @@ public enum BenchmarkSuite {
     results.append(try nms(repeats: repeats, log: log))
     results.append(try PlotBenchmark.run(repeats: repeats, log: log))
     results.append(contentsOf: try cocoEvaluation(repeats: repeats, log: log))
+    results.append(contentsOf: try convNet(repeats: repeats, log: log))
+    return results
+  }
+
+  /// sgemm's peak and the reference ConvNet, on 1 and 2 threads.
+  public static func convNet(repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
+    Memory.keepLargeAllocations()
+    var results: [BenchmarkResult] = []
     let threadsBefore = BLAS.threads
     defer { BLAS.setThreads(threadsBefore) }
     for threads in [1, 2] {
       BLAS.setThreads(threads)
       let peak = try sgemm(repeats: repeats, threads: threads, log: log)
       results.append(peak)
-      results.append(contentsOf: try ConvNetBenchmark.run(threads: threads, sgemmPeak: peak.throughput, log: log))
+      results.append(contentsOf: try ConvNetBenchmark.run(threads: threads, repeats: repeats, sgemmPeak: peak.throughput, log: log))
     }
     return results
   }
@@ -73,7 +81,7 @@ public enum BenchmarkSuite {
     log("sgemm: matches Double dot products (max |Δ| = \(String(format: "%.1e", worst))). Timing \(threads) thread(s).")
     let seconds = best(repeats * 3) { _ = Tensor.matmul(a, b) }
     return BenchmarkResult(
-      name: "sgemm 512x512x512, \(threads) thread\(threads == 1 ? "" : "s") (\(BLAS.coreName))", seconds: seconds,
+      name: "sgemm 512x512x512, \(threads) thread\(threads == 1 ? "" : "s") (\(BLAS.gemmKernel == "openblas" ? "OpenBLAS \(BLAS.coreName)" : "packed \(BLAS.gemmKernel)"))", seconds: seconds,
       throughput: 2 * Double(n * n * n) / seconds / 1e9, unit: "GFLOP/s", validation: "max |Δ| \(String(format: "%.1e", worst))")
   }
 

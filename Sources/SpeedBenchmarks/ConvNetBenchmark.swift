@@ -11,7 +11,7 @@ import Layers
 import Tensor
 
 enum ConvNetBenchmark {
-  static func run(threads: Int, sgemmPeak: Double, log: (String) -> Void) throws -> [BenchmarkResult] {
+  static func run(threads: Int, repeats: Int, sgemmPeak: Double, log: (String) -> Void) throws -> [BenchmarkResult] {
     let batch = 64
     let data: Tensor
     let labels: [Int]
@@ -30,7 +30,7 @@ enum ConvNetBenchmark {
     let batches = (0..<20).map { b in (data.slice((b * batch)..<((b + 1) * batch)), Array(labels[(b * batch)..<((b + 1) * batch)])) }
     for (x, y) in batches.prefix(2) { trainStep(net, images: x, labels: y, optimizer: &sgd) }  // warm up
     var best = Double.infinity
-    for _ in 0..<3 {
+    for _ in 0..<max(3, repeats) {
       let start = DispatchTime.now().uptimeNanoseconds
       for (x, y) in batches { trainStep(net, images: x, labels: y, optimizer: &sgd) }
       best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)

@@ -1,10 +1,16 @@
-// The one place ConvNotes talks to BLAS (OpenBLAS through cblas).
+// The one place ConvNotes talks to BLAS: matrix products go to the packed
+// AVX-512 or AVX2 kernels of the Gemm modules when the processor has them
+// (GemmKernel.active), else to OpenBLAS through cblas. The packed kernels
+// give the same bits on any thread count; OpenBLAS may not.
 //
 // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are set by the environment on some
 // processors and read when libopenblas loads; this file only reads them, for
 // provenance. The thread count changes floating-point summation order, so
 // it is part of every run's provenance.
 import CBLAS
+import Gemm
+import GemmAVX2
+import GemmAVX512
 
 #if canImport(Glibc)
   import Glibc
@@ -53,18 +59,47 @@ public enum BLAS {
     return String(cString: value)
   }
 
+  /// The matrix-product kernel this process uses ("avx512", "avx2" or "openblas").
+  public static var gemmKernel: String { GemmKernel.active.rawValue }
+
   /// `c = alpha * op(a) * op(b) + beta * c`, row-major, on raw buffers.
   /// `a` is (M, K) after `op`, `b` is (K, N) after `op`, `c` is (M, N).
-  @inlinable
+  /// Uses the run's thread count (`Parallel.threadOverride`, else `threads`).
+  /// `threads` overrides the run's count for this product (the packed
+  /// kernels only; OpenBLAS keeps its process-wide count).
   public static func sgemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil
   ) {
-    cblas_sgemm(
-      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    sgemm(
+      kernel: GemmKernel.active, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
+  }
+
+  /// The same product through a chosen kernel (tests and benchmarks compare them).
+  public static func sgemm(
+    kernel: GemmKernel, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil
+  ) {
+    let opA = MatrixOperand(rowMajor: a, leadingDimension: lda, transposed: transposeA)
+    let opB = MatrixOperand(rowMajor: b, leadingDimension: ldb, transposed: transposeB)
+    let result = MatrixResult(c, rowStride: ldc, columnStride: 1)
+    let threads = threads ?? Parallel.threadOverride ?? Self.threads
+    switch kernel {
+    case .avx512:
+      SgemmAVX512.gemm(m: m, n: n, k: k, alpha: alpha, a: opA, b: opB, beta: beta, c: result, threads: threads, blocking: kernel.blocking)
+    case .avx2:
+      SgemmAVX2.gemm(m: m, n: n, k: k, alpha: alpha, a: opA, b: opB, beta: beta, c: result, threads: threads, blocking: kernel.blocking)
+    case .openblas:
+      if m == 0 || n == 0 { return }
+      cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
   }
 }
 

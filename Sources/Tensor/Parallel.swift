@@ -34,3 +34,32 @@ public enum Parallel {
     }
   }
 }
+
+/// Work split by whole items (images, chunks of a batch) rather than inside
+/// each matrix product: every thread runs its own items with single-threaded
+/// products. With fewer items than threads (or with OpenBLAS, whose threads
+/// would compete with ours) the items run in order and each product uses
+/// the threads instead. The packed products give the same bits either way.
+public enum ImageParallel {
+  static var threads: Int { min(Parallel.threadOverride ?? BLAS.threads, 8) }
+
+  static var splitsItems: Bool { threads > 1 && BLAS.gemmKernel != "openblas" }
+
+  /// Threads each matrix product of an item should use.
+  public static func gemmThreads(images count: Int) -> Int {
+    splitsItems && count >= threads ? 1 : threads
+  }
+
+  /// Calls `body` on contiguous sub-ranges of 0..<count, one per thread when
+  /// the items are split, else once on the whole range.
+  public static func forEachRange(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let workers = threads
+    guard splitsItems && count >= workers else {
+      body(0..<count)
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { t in
+      body((count * t / workers)..<(count * (t + 1) / workers))
+    }
+  }
+}

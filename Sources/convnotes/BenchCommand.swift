@@ -18,10 +18,20 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Run only the t-SNE benchmark (N = 5,000 and 20,000 Fashion-MNIST images; about a minute).")
   var tsne = false
 
+  @Flag(help: "Run only sgemm and the ConvNet benchmarks (1 and 2 threads).")
+  var convnet = false
+
+  func validate() throws {
+    guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    guard !(tsne && convnet) else { throw ValidationError("--tsne and --convnet each select one benchmark; pass one of them") }
+  }
+
   func run() throws {
     let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-    let results = tsne
-      ? try TSNEBenchmark.run(threads: BLAS.threads, log: log) : try BenchmarkSuite.runAll(repeats: max(repeats, 1), log: log)
+    let results =
+      tsne
+      ? try TSNEBenchmark.run(threads: BLAS.threads, log: log)
+      : convnet ? try BenchmarkSuite.convNet(repeats: repeats, log: log) : try BenchmarkSuite.runAll(repeats: repeats, log: log)
     print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results), terminator: "")
   }
 }

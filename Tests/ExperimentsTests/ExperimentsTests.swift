@@ -64,7 +64,7 @@ struct MeanAveragePrecisionTests {
     try Runner.run([MeanAveragePrecision.self], options: RunOptions(profile: .quick, seed: 3, threads: BLAS.threads, resultsRoot: root), log: { _ in })
     let results = try JSONDecoder().decode(ExperimentResults.self, from: Data(contentsOf: root.appendingPathComponent("map-evaluation/results.json")))
     #expect(results.provenance.seed == 3 && results.provenance.threads == BLAS.threads && results.provenance.profile == .quick)
-    #expect(!results.provenance.swift.isEmpty && !results.provenance.openblasCore.isEmpty)
+    #expect(!results.provenance.swift.isEmpty && !results.provenance.openblasCore.isEmpty && results.provenance.gemmKernel == BLAS.gemmKernel)
     #expect(results.values["images"]?.value == 150)
     let timings = try #require(Runner.lastRun(of: "map-evaluation", in: root))
     #expect(timings.seconds > 0)

@@ -6,6 +6,9 @@ import Foundation
 import Support
 
 enum CodeFingerprint {
+  /// The tensor module and the matrix-product modules under it.
+  static let numericCore = ["Sources/Tensor", "Sources/Gemm", "Sources/GemmAVX2", "Sources/GemmAVX512"]
+
   static func of(_ paths: [String], root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> String {
     var collected = Data()
     let fm = FileManager.default

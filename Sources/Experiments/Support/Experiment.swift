@@ -49,7 +49,7 @@ extension Experiment {
   public static var standardSourcePaths: [String] {
     let name = String(describing: Self.self)
     return [
-      "Sources/Support", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Detection", "Sources/Embedding", "Sources/Plot",
+      "Sources/Support", "Sources/Gemm", "Sources/GemmAVX2", "Sources/GemmAVX512", "Sources/Tensor", "Sources/Layers", "Sources/Datasets", "Sources/Detection", "Sources/Embedding", "Sources/Plot",
       "Sources/Experiments/Support", "Sources/Experiments/\(name).swift", "Sources/Experiments/\(name)+Figures.swift",
     ]
   }

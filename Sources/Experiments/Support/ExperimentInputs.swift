@@ -27,6 +27,7 @@ public struct ExperimentInputs: Codable, Equatable, Sendable {
     parts["seed"] = String(options.seed)
     parts["threads"] = String(options.threads)
     parts["openblasCoretype"] = BLAS.coreTypeEnvironment
+    parts["gemmKernel"] = BLAS.gemmKernel
     parts["code"] = CodeFingerprint.of(E.sourcePaths, root: options.sourceRoot)
     for file in E.dataFiles {
       let url = URL(fileURLWithPath: options.dataFolder).appendingPathComponent(file)

@@ -43,6 +43,8 @@ public struct Provenance: Sendable, Equatable, Codable {
   public var openblasCoretype: String
   /// The kernel OpenBLAS runs.
   public var openblasCore: String
+  /// The matrix-product kernel in use ("avx512", "avx2" or "openblas").
+  public var gemmKernel: String
   public var swift: String
   /// name -> checksum ("crc32:...") of every data file the run read.
   public var data: [String: String]

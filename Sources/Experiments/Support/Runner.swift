@@ -89,6 +89,7 @@ public enum Runner {
       provenance: Provenance(
         commit: Git.commit, dirty: Git.isDirty, profile: options.profile, seed: options.seed,
         threads: options.threads, openblasCoretype: BLAS.coreTypeEnvironment, openblasCore: BLAS.coreName,
+        gemmKernel: BLAS.gemmKernel,
         swift: swiftVersion, data: context.dataChecksums),
       values: context.values, tables: context.tables, figures: context.figures)
     let timings = ExperimentTimings(

@@ -1,0 +1,89 @@
+// Which matrix-product kernel this process uses, decided once at start-up
+// from the processor's features (Linux /proc/cpuinfo "flags", which lists
+// only what both the CPU and the kernel's saved register state support).
+//
+// Order of preference: the AVX-512 build of the packed product, the AVX2
+// build, then OpenBLAS. The environment variable CONVNOTES_GEMM
+// (avx512 | avx2 | openblas) forces one, for comparisons and benchmarks;
+// asking for a kernel the processor lacks is an error, not a crash.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+public enum GemmKernel: String, Sendable, CaseIterable {
+  case avx512
+  case avx2
+  case openblas
+
+  /// The instruction-set extensions the build of this kernel may use
+  /// (`-target-cpu skylake-avx512` / `haswell` in Package.swift).
+  public var requiredFlags: [String] {
+    switch self {
+    case .avx512: return ["avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "popcnt"]
+    case .avx2: return ["avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "popcnt"]
+    case .openblas: return []
+    }
+  }
+
+  /// Whether the processor (as /proc/cpuinfo describes it) can run this kernel.
+  public func isSupported(flags: Set<String>) -> Bool {
+    requiredFlags.allSatisfy { flags.contains($0) }
+  }
+
+  /// The kernel this process uses (CONVNOTES_GEMM, else the best supported).
+  public static let active: GemmKernel = {
+    let flags = CPUFlags.current
+    if let forced = getenv("CONVNOTES_GEMM").map({ String(cString: $0) }), !forced.isEmpty {
+      guard let kernel = GemmKernel(rawValue: forced) else {
+        fatalError("CONVNOTES_GEMM=\(forced): expected one of \(GemmKernel.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      guard kernel.isSupported(flags: flags) else {
+        fatalError("CONVNOTES_GEMM=\(forced): this processor lacks \(kernel.requiredFlags.filter { !flags.contains($0) }.joined(separator: ", "))")
+      }
+      return kernel
+    }
+    return best(for: flags)
+  }()
+
+  /// The fastest kernel the given flags allow.
+  public static func best(for flags: Set<String>) -> GemmKernel {
+    [.avx512, .avx2].first { $0.isSupported(flags: flags) } ?? .openblas
+  }
+
+  /// Cache blocking tuned for this kernel's tile (6 x 32 or 6 x 16).
+  public var blocking: GemmBlocking {
+    switch self {
+    case .avx512: return GemmBlocking(mc: 96, kc: 256, nc: 1024)
+    case .avx2, .openblas: return GemmBlocking(mc: 96, kc: 256, nc: 1024)
+    }
+  }
+}
+
+/// The CPU feature flags of the first processor in /proc/cpuinfo.
+public enum CPUFlags {
+  public static let current: Set<String> = parse(cpuinfo: readCPUInfo())
+
+  /// The words of the first "flags" line of a /proc/cpuinfo text.
+  public static func parse(cpuinfo: String) -> Set<String> {
+    for line in cpuinfo.split(separator: "\n") where line.hasPrefix("flags") {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+    return []
+  }
+
+  static func readCPUInfo() -> String {
+    guard let file = fopen("/proc/cpuinfo", "r") else { return "" }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let got = fread(&buffer, 1, buffer.count, file)
+      if got <= 0 { break }
+      bytes.append(contentsOf: buffer[0..<got])
+      // The first processor's block is enough.
+      if bytes.count > (1 << 16) { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}

@@ -1,0 +1,102 @@
+// The micro-kernel of the packed product (PackedGemm.swift): one 6 x 2W tile
+// of C from a packed 6-row strip of A and a packed 2W-column strip of B,
+// W = the SIMD width (16 floats with AVX-512, 8 with AVX2).
+//
+// Per k: two vector loads of B, six broadcasts of A, twelve fused
+// multiply-adds into twelve accumulators, which is enough independent
+// chains to hide the FMA latency on both kinds of core. The tile is then
+// written as alpha * acc + beta * C (beta == 0: C is not read).
+// `addProduct` is the fused multiply-add; it compiles to vfmadd when the
+// module is built for a target with FMA.
+
+@inlinable @inline(__always)
+func microKernel<V: SIMD>(
+  _ vector: V.Type, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, alpha: Float, beta: Float,
+  c: UnsafeMutablePointer<Float>, rowStride: Int, columnStride: Int, height: Int, width: Int
+) where V.Scalar == Float {
+  let w = V.scalarCount
+  var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+  var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+  var pa = a
+  var pb = UnsafeRawPointer(b)
+  let step = 2 &* w &* MemoryLayout<Float>.stride
+  for _ in 0..<k {
+    let b0 = pb.loadUnaligned(as: V.self)
+    let b1 = pb.loadUnaligned(fromByteOffset: w &* MemoryLayout<Float>.stride, as: V.self)
+    var s = V(repeating: pa[0])
+    c00.addProduct(s, b0)
+    c01.addProduct(s, b1)
+    s = V(repeating: pa[1])
+    c10.addProduct(s, b0)
+    c11.addProduct(s, b1)
+    s = V(repeating: pa[2])
+    c20.addProduct(s, b0)
+    c21.addProduct(s, b1)
+    s = V(repeating: pa[3])
+    c30.addProduct(s, b0)
+    c31.addProduct(s, b1)
+    s = V(repeating: pa[4])
+    c40.addProduct(s, b0)
+    c41.addProduct(s, b1)
+    s = V(repeating: pa[5])
+    c50.addProduct(s, b0)
+    c51.addProduct(s, b1)
+    pa += 6
+    pb += step
+  }
+  if height == 6 && width == 2 &* w && columnStride == 1 {
+    storeRow(c, c00, c01, alpha: alpha, beta: beta)
+    storeRow(c + rowStride, c10, c11, alpha: alpha, beta: beta)
+    storeRow(c + 2 &* rowStride, c20, c21, alpha: alpha, beta: beta)
+    storeRow(c + 3 &* rowStride, c30, c31, alpha: alpha, beta: beta)
+    storeRow(c + 4 &* rowStride, c40, c41, alpha: alpha, beta: beta)
+    storeRow(c + 5 &* rowStride, c50, c51, alpha: alpha, beta: beta)
+    return
+  }
+  // Edge or strided tile: spill the accumulators (row r at tile[r * 2W]),
+  // then write the valid part element-wise.
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 12 &* w) { buffer in
+    let tile = UnsafeMutableRawPointer(buffer.baseAddress!)
+    let half = w &* MemoryLayout<Float>.stride
+    let rowBytes = 2 &* half
+    @inline(__always) func spill(_ r: Int, _ x0: V, _ x1: V) {
+      tile.storeBytes(of: x0, toByteOffset: r &* rowBytes, as: V.self)
+      tile.storeBytes(of: x1, toByteOffset: r &* rowBytes &+ half, as: V.self)
+    }
+    spill(0, c00, c01)
+    spill(1, c10, c11)
+    spill(2, c20, c21)
+    spill(3, c30, c31)
+    spill(4, c40, c41)
+    spill(5, c50, c51)
+    let values = buffer.baseAddress!
+    for r in 0..<height {
+      let source = values + r &* 2 &* w
+      let target = c + r &* rowStride
+      if beta == 0 {
+        for j in 0..<width { target[j &* columnStride] = alpha * source[j] }
+      } else {
+        for j in 0..<width {
+          let p = target + j &* columnStride
+          p.pointee = alpha * source[j] + beta * p.pointee
+        }
+      }
+    }
+  }
+}
+
+/// One full row of a tile: c[0 ..< 2W] = alpha * (x0, x1) + beta * c.
+@inlinable @inline(__always)
+func storeRow<V: SIMD>(_ c: UnsafeMutablePointer<Float>, _ x0: V, _ x1: V, alpha: Float, beta: Float) where V.Scalar == Float {
+  let p = UnsafeMutableRawPointer(c)
+  let offset = V.scalarCount &* MemoryLayout<Float>.stride
+  if beta == 0 {
+    p.storeBytes(of: x0 * alpha, as: V.self)
+    p.storeBytes(of: x1 * alpha, toByteOffset: offset, as: V.self)
+  } else {
+    let old0 = p.loadUnaligned(as: V.self)
+    let old1 = p.loadUnaligned(fromByteOffset: offset, as: V.self)
+    p.storeBytes(of: x0 * alpha + old0 * beta, as: V.self)
+    p.storeBytes(of: x1 * alpha + old1 * beta, toByteOffset: offset, as: V.self)
+  }
+}

@@ -1,0 +1,248 @@
+// Single-precision matrix product C = alpha * op(A) * op(B) + beta * C,
+// the BLIS way: Goto & van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication" (ACM TOMS 2008); Van Zee & van de Geijn, "BLIS: A Framework
+// for Rapidly Instantiating BLAS Functionality" (ACM TOMS 2015).
+//
+// Conventions:
+//   - Every matrix is a strided view: element (i, j) lives at
+//     base[i * rowStride + j * columnStride], so row-major, transposed and
+//     column-major operands are the same code (only packing reads strides).
+//   - Loops, outermost first: jc over NC columns of C, pc over KC steps of
+//     the shared dimension (B's KC x NC block packed into NR-wide strips),
+//     ic over MC rows (A's MC x KC block packed into MR-tall strips), then
+//     the micro-kernel on one MR x NR tile.
+//   - The micro-kernel keeps the tile in 2 * MR SIMD registers of width W
+//     (NR = 2W) and adds one rank-1 update per k, in k order. An element of C
+//     therefore sums its products in the same order whatever the tile it
+//     falls in, so splitting C between threads never changes a bit.
+//   - beta == 0 never reads C (it may hold garbage or NaN).
+//
+// The code is generic over the SIMD width and @inlinable: the modules
+// GemmAVX512 and GemmAVX2 specialise it with target-specific code generation,
+// and `GemmKernel` (KernelSelection.swift) picks one at run time.
+import Dispatch
+
+/// A read-only strided matrix view: element (i, j) at `base[i * rowStride + j * columnStride]`.
+public struct MatrixOperand: @unchecked Sendable {
+  public var base: UnsafePointer<Float>
+  public var rowStride: Int
+  public var columnStride: Int
+
+  @inlinable
+  public init(_ base: UnsafePointer<Float>, rowStride: Int, columnStride: Int) {
+    (self.base, self.rowStride, self.columnStride) = (base, rowStride, columnStride)
+  }
+
+  /// op(X) of a row-major matrix with leading dimension `ld`.
+  @inlinable
+  public init(rowMajor base: UnsafePointer<Float>, leadingDimension ld: Int, transposed: Bool) {
+    self.init(base, rowStride: transposed ? 1 : ld, columnStride: transposed ? ld : 1)
+  }
+
+  /// The same elements seen transposed.
+  @inlinable
+  public var transposed: MatrixOperand { MatrixOperand(base, rowStride: columnStride, columnStride: rowStride) }
+}
+
+/// A writable strided matrix view.
+public struct MatrixResult: @unchecked Sendable {
+  public var base: UnsafeMutablePointer<Float>
+  public var rowStride: Int
+  public var columnStride: Int
+
+  @inlinable
+  public init(_ base: UnsafeMutablePointer<Float>, rowStride: Int, columnStride: Int) {
+    (self.base, self.rowStride, self.columnStride) = (base, rowStride, columnStride)
+  }
+
+  @inlinable
+  public var transposed: MatrixResult { MatrixResult(base, rowStride: columnStride, columnStride: rowStride) }
+}
+
+/// Cache blocking of the packed product (rows of A per block, shared
+/// dimension per block, columns of B per block).
+public struct GemmBlocking: Sendable {
+  public var mc: Int
+  public var kc: Int
+  public var nc: Int
+  @inlinable
+  public init(mc: Int, kc: Int, nc: Int) { (self.mc, self.kc, self.nc) = (mc, kc, nc) }
+}
+
+/// Rows of a micro-tile (the number of broadcast rows of A per k).
+@inlinable
+var gemmTileRows: Int { 6 }
+
+/// C (m x n) = alpha * A (m x k) * B (k x n) + beta * C, split over `threads`.
+@inlinable
+public func packedGemm<V: SIMD>(
+  _ vector: V.Type, m: Int, n: Int, k: Int, alpha: Float, a: MatrixOperand, b: MatrixOperand,
+  beta: Float, c: MatrixResult, threads: Int, blocking: GemmBlocking
+) where V.Scalar == Float {
+  if m <= 0 || n <= 0 { return }
+  if k <= 0 || alpha == 0 {
+    scaleResult(m: m, n: n, beta: beta, c: c)
+    return
+  }
+  // A product with few columns and many rows wastes most of each NR-wide
+  // strip; its transpose (Cᵀ = Bᵀ Aᵀ) fills the strips instead.
+  let nr = 2 &* V.scalarCount
+  if n < nr && m > n {
+    packedGemm(
+      vector, m: n, n: m, k: k, alpha: alpha, a: b.transposed, b: a.transposed, beta: beta,
+      c: c.transposed, threads: threads, blocking: blocking)
+    return
+  }
+  let work = m &* n &* k
+  let parts = work < (1 << 18) ? 1 : max(1, threads)
+  if parts == 1 {
+    serialPackedGemm(vector, rows: 0..<m, columns: 0..<n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, blocking: blocking)
+    return
+  }
+  // Split the larger side in whole tiles; each part packs its own operands.
+  let splitColumns = n >= m
+  let tile = splitColumns ? nr : gemmTileRows
+  let extent = splitColumns ? n : m
+  let tiles = (extent &+ tile &- 1) / tile
+  let count = min(parts, tiles)
+  DispatchQueue.concurrentPerform(iterations: count) { part in
+    let lo = min(extent, tiles &* part / count &* tile)
+    let hi = min(extent, tiles &* (part &+ 1) / count &* tile)
+    if lo >= hi { return }
+    serialPackedGemm(
+      vector, rows: splitColumns ? 0..<m : lo..<hi, columns: splitColumns ? lo..<hi : 0..<n, k: k,
+      alpha: alpha, a: a, b: b, beta: beta, c: c, blocking: blocking)
+  }
+}
+
+/// C = beta * C (the product is empty or scaled by zero).
+@inlinable
+func scaleResult(m: Int, n: Int, beta: Float, c: MatrixResult) {
+  for i in 0..<m {
+    for j in 0..<n {
+      let p = c.base + (i &* c.rowStride &+ j &* c.columnStride)
+      p.pointee = beta == 0 ? 0 : beta * p.pointee
+    }
+  }
+}
+
+/// The product restricted to C[rows, columns], on the calling thread.
+@inlinable
+func serialPackedGemm<V: SIMD>(
+  _ vector: V.Type, rows: Range<Int>, columns: Range<Int>, k: Int, alpha: Float, a: MatrixOperand,
+  b: MatrixOperand, beta: Float, c: MatrixResult, blocking: GemmBlocking
+) where V.Scalar == Float {
+  let mr = gemmTileRows
+  let nr = 2 &* V.scalarCount
+  // Equal shared-dimension blocks (288 = 144 + 144, not 256 + 32).
+  let kBlocks = (k &+ blocking.kc &- 1) / blocking.kc
+  let kcMax = (k &+ kBlocks &- 1) / kBlocks
+  let mcMax = min(blocking.mc, (rows.count &+ mr &- 1) / mr &* mr)
+  let ncMax = min(blocking.nc, (columns.count &+ nr &- 1) / nr &* nr)
+  let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mcMax &* kcMax)
+  let packedB = UnsafeMutablePointer<Float>.allocate(capacity: ncMax &* kcMax &+ nr)
+  defer {
+    packedA.deallocate()
+    packedB.deallocate()
+  }
+  var jc = columns.lowerBound
+  while jc < columns.upperBound {
+    let nc = min(blocking.nc, columns.upperBound &- jc)
+    var pc = 0
+    while pc < k {
+      let kc = min(kcMax, k &- pc)
+      packPanelB(b, rows: pc, count: kc, columns: jc, width: nc, stripWidth: nr, into: packedB)
+      let betaHere: Float = pc == 0 ? beta : 1
+      var ic = rows.lowerBound
+      while ic < rows.upperBound {
+        let mc = min(mcMax, rows.upperBound &- ic)
+        packPanelA(a, rows: ic, height: mc, columns: pc, count: kc, stripHeight: mr, into: packedA)
+        var jr = 0
+        while jr < nc {
+          let width = min(nr, nc &- jr)
+          var ir = 0
+          while ir < mc {
+            let height = min(mr, mc &- ir)
+            let tile = c.base + ((ic &+ ir) &* c.rowStride &+ (jc &+ jr) &* c.columnStride)
+            microKernel(
+              vector, k: kc, a: packedA + ir &* kc, b: packedB + jr &* kc, alpha: alpha, beta: betaHere,
+              c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+            ir &+= mr
+          }
+          jr &+= nr
+        }
+        ic &+= mc
+      }
+      pc &+= kc
+    }
+    jc &+= nc
+  }
+}
+
+/// Packs A[rows ..< rows+height, columns ..< columns+count] into strips of
+/// `stripHeight` rows: strip s holds, for each k, its rows' values in order
+/// (rows past the edge are zero).
+@inlinable
+func packPanelA(
+  _ a: MatrixOperand, rows: Int, height: Int, columns: Int, count: Int, stripHeight: Int,
+  into packed: UnsafeMutablePointer<Float>
+) {
+  var dst = packed
+  var top = 0
+  while top < height {
+    let h = min(stripHeight, height &- top)
+    let origin = a.base + ((rows &+ top) &* a.rowStride &+ columns &* a.columnStride)
+    if a.rowStride == 1 && h == stripHeight {
+      // Column-major A (a transposed row-major one): each k is a contiguous run.
+      for kk in 0..<count {
+        (dst + kk &* stripHeight).update(from: origin + kk &* a.columnStride, count: stripHeight)
+      }
+    } else {
+      for r in 0..<stripHeight {
+        if r < h {
+          let src = origin + r &* a.rowStride
+          for kk in 0..<count { dst[kk &* stripHeight &+ r] = src[kk &* a.columnStride] }
+        } else {
+          for kk in 0..<count { dst[kk &* stripHeight &+ r] = 0 }
+        }
+      }
+    }
+    dst += count &* stripHeight
+    top &+= stripHeight
+  }
+}
+
+/// Packs B[rows ..< rows+count, columns ..< columns+width] into strips of
+/// `stripWidth` columns: strip s holds, for each k, its columns' values in
+/// order (columns past the edge are zero).
+@inlinable
+func packPanelB(
+  _ b: MatrixOperand, rows: Int, count: Int, columns: Int, width: Int, stripWidth: Int,
+  into packed: UnsafeMutablePointer<Float>
+) {
+  var dst = packed
+  var left = 0
+  while left < width {
+    let w = min(stripWidth, width &- left)
+    let origin = b.base + (rows &* b.rowStride &+ (columns &+ left) &* b.columnStride)
+    if b.columnStride == 1 {
+      // Row-major B: each k is a contiguous run of the strip's columns.
+      for kk in 0..<count {
+        let d = dst + kk &* stripWidth
+        d.update(from: origin + kk &* b.rowStride, count: w)
+        if w < stripWidth { (d + w).update(repeating: 0, count: stripWidth &- w) }
+      }
+    } else {
+      for j in 0..<stripWidth {
+        if j < w {
+          let src = origin + j &* b.columnStride
+          for kk in 0..<count { dst[kk &* stripWidth &+ j] = src[kk &* b.rowStride] }
+        } else {
+          for kk in 0..<count { dst[kk &* stripWidth &+ j] = 0 }
+        }
+      }
+    }
+    dst += count &* stripWidth
+    left &+= stripWidth
+  }
+}
