@@ -27,6 +27,9 @@ let package = Package(
       name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(
+      name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
+      providers: [.apt(["libfftw3-dev"])]),
+    .systemLibrary(
       name: "CCmark", path: "Sources/CCmark", pkgConfig: "libcmark-gfm",
       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
 
@@ -42,7 +45,7 @@ let package = Package(
     .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
-    .target(name: "Embedding", dependencies: ["Tensor"], exclude: ["README.md"]),
+    .target(name: "Embedding", dependencies: ["Tensor", "CFFTW"], exclude: ["README.md"]),
     .target(name: "Plot", dependencies: ["CPangoCairo", "CZlib", "Support"], exclude: ["README.md"]),
     .target(
       name: "Report",

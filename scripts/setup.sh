@@ -9,6 +9,7 @@ libcairo2-dev
 libpango1.0-dev
 libopenblas-dev
 zlib1g-dev
+libfftw3-dev
 libcmark-gfm-dev
 libcmark-gfm-extensions-dev
 libjs-katex

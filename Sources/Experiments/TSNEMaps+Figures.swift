@@ -56,7 +56,8 @@ extension TSNEMaps {
     return figure
   }
 
-  static func timeFigure(_ times: [(n: Int, seconds: Double)], slope: Double) -> Figure {
+  /// Time vs N of each repulsion method, with its fitted power law.
+  static func timeFigure(_ series: [(method: String, times: [(n: Int, seconds: Double)], slope: Double)]) -> Figure {
     var figure = Figure(width: 640, height: 380)
     var ax = Axes()
     ax.xScale = .log
@@ -64,10 +65,13 @@ extension TSNEMaps {
     ax.xLabel = "points N"
     ax.yLabel = "seconds"
     ax.legend = .upperLeft
-    ax.line(x: times.map { Double($0.n) }, y: times.map(\.seconds), label: "measured", marker: .circle)
-    if let first = times.first {
-      let fit = times.map { first.seconds * pow(Double($0.n) / Double(first.n), slope) }
-      ax.line(x: times.map { Double($0.n) }, y: fit, label: String(format: "∝ N^%.2f", slope), color: .lightGray, style: .dashed)
+    for (index, s) in series.enumerated() {
+      let color = qualitativePalette[index % qualitativePalette.count]
+      ax.line(x: s.times.map { Double($0.n) }, y: s.times.map(\.seconds), label: s.method, color: color, marker: .circle)
+      if let first = s.times.first {
+        let fit = s.times.map { first.seconds * pow(Double($0.n) / Double(first.n), s.slope) }
+        ax.line(x: s.times.map { Double($0.n) }, y: fit, label: String(format: "∝ N^%.2f", s.slope), color: color, style: .dashed)
+      }
     }
     figure.axes[0] = ax
     return figure

@@ -39,8 +39,9 @@ public enum TSNEMaps: Experiment {
   public static let full = Config(points: 5_000, timedSizes: [1_000, 2_000, 5_000, 10_000])
   public static let quick = Config(points: 1_000, timedSizes: [500, 1_000, 2_000], iterations: 500)
 
-  static func options(_ config: Config) -> TSNEOptions {
+  static func options(_ config: Config, method: RepulsionMethod = .barnesHut) -> TSNEOptions {
     var o = TSNEOptions()
+    o.method = method
     o.iterations = config.iterations
     o.exaggerationIterations = min(250, config.iterations / 4)
     return o
@@ -64,6 +65,7 @@ public enum TSNEMaps: Experiment {
     let pixels = PCA(fitting: images.reshaped([n, 784]), components: 50).transform(images.reshaped([n, 784]))
     let codeMap = context.timed("t-SNE codes") { TSNE.embed(codes, options: options(config)) }
     let pixelMap = context.timed("t-SNE pixels") { TSNE.embed(pixels, options: options(config)) }
+    let fftMap = context.timed("t-SNE codes, FFT") { TSNE.embed(codes, options: options(config, method: .fft)) }
 
     // 3. Numbers.
     context.record("points", n)
@@ -74,28 +76,41 @@ public enum TSNEMaps: Experiment {
     context.record("pixels.knnAccuracy", Neighbors.leaveOneOutAccuracy(pixelMap.embedding, labels: labels), format: ".1%")
     context.record("codes.inputKnnAccuracy", Neighbors.leaveOneOutAccuracy(codes, labels: labels), format: ".1%")
     context.record("pixels.inputKnnAccuracy", Neighbors.leaveOneOutAccuracy(pixels, labels: labels), format: ".1%")
+    // The same codes with the repulsion interpolated on a grid (FIt-SNE).
+    let fftAccuracy = Neighbors.leaveOneOutAccuracy(fftMap.embedding, labels: labels)
+    context.record("fft.kl", fftMap.klDivergence, format: ".3f")
+    context.record("fft.klExcess", fftMap.klDivergence / codeMap.klDivergence - 1, format: ".1%")
+    context.record("fft.knnAccuracy", fftAccuracy, format: ".1%")
+    context.record("fft.knnDrop", Neighbors.leaveOneOutAccuracy(codeMap.embedding, labels: labels) - fftAccuracy, format: ".3f")
 
-    // Time vs N on codes of test images (measured: noisy, never in results.json).
-    var times: [(n: Int, seconds: Double)] = []
-    for size in config.timedSizes {
-      let subset = size <= n ? codes.slice(0..<size) : FiltersAndPatches.features(net, test.images.slice(0..<min(size, test.count)), layer: "relu3")
-      let start = DispatchTime.now().uptimeNanoseconds
-      _ = TSNE.embed(subset, options: options(config))
-      times.append((subset.shape[0], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-      context.measure("time.n\(subset.shape[0])", times.last!.seconds, unit: "s", format: ".2f")
+    // Time vs N on codes of test images, both methods (measured: noisy, never in results.json).
+    var series: [(method: String, times: [(n: Int, seconds: Double)], slope: Double)] = []
+    for (method, key) in [(RepulsionMethod.barnesHut, ""), (.fft, "fft.")] {
+      var times: [(n: Int, seconds: Double)] = []
+      for size in config.timedSizes {
+        let subset = size <= n ? codes.slice(0..<size) : FiltersAndPatches.features(net, test.images.slice(0..<min(size, test.count)), layer: "relu3")
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = TSNE.embed(subset, options: options(config, method: method))
+        times.append((subset.shape[0], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        context.measure("\(key)time.n\(subset.shape[0])", times.last!.seconds, unit: "s", format: ".2f")
+      }
+      // Least-squares slope of log(time) on log(N).
+      let lx = times.map { log(Double($0.n)) }, ly = times.map { log($0.seconds) }
+      let (mx, my) = (lx.reduce(0, +) / Double(lx.count), ly.reduce(0, +) / Double(ly.count))
+      let slope = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / max(lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }, 1e-12)
+      context.measure("\(key)growthExponent", slope, format: ".2f")
+      series.append((method == .fft ? "FFT interpolation" : "Barnes-Hut", times, slope))
     }
-    // Least-squares slope of log(time) on log(N).
-    let lx = times.map { log(Double($0.n)) }, ly = times.map { log($0.seconds) }
-    let (mx, my) = (lx.reduce(0, +) / Double(lx.count), ly.reduce(0, +) / Double(ly.count))
-    let slope = zip(lx, ly).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / max(lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }, 1e-12)
-    context.measure("growthExponent", slope, format: ".2f")
+    if let bh = series.first?.times.last, let fft = series.last?.times.last {
+      context.measure("fft.speedupLargest", bh.seconds / fft.seconds, format: ".2f")
+    }
     context.record("timedSizes.largest", config.timedSizes.max() ?? 0)
 
     // 4. Figures.
     try context.figure("maps", caption: "t-SNE of \(n) test images: fc1 codes (left) and raw pixels after PCA to 50 dimensions (right), coloured by class.",
       mapsFigure(codes: codeMap.embedding, pixels: pixelMap.embedding, labels: labels))
     try context.figure("image-map", caption: "The codes' map with the images drawn at their embedded positions.", imageMapFigure(codeMap.embedding, images: images))
-    try context.figure("time", caption: "Time of one t-SNE run vs the number of points (log-log), with the fitted power law.",
-      timeFigure(times, slope: slope))
+    try context.figure("time", caption: "Time of one t-SNE run vs the number of points (log-log), Barnes-Hut and FFT interpolation, each with its fitted power law.",
+      timeFigure(series))
   }
 }

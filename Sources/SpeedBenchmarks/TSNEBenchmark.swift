@@ -13,7 +13,7 @@ import Foundation
 import Tensor
 
 public enum TSNEBenchmark {
-  public static func run(sizes: [Int] = [5_000, 20_000], threads: Int, folder: String = FashionMNIST.defaultFolder, log: (String) -> Void) throws -> [BenchmarkResult] {
+  public static func run(sizes: [Int] = [5_000, 20_000], method: RepulsionMethod = .auto, threads: Int, folder: String = FashionMNIST.defaultFolder, log: (String) -> Void) throws -> [BenchmarkResult] {
     let train = try FashionMNIST.load(.train, folder: folder, limit: sizes.max() ?? 5_000)
     var results: [BenchmarkResult] = []
     for n in sizes {
@@ -22,6 +22,7 @@ public enum TSNEBenchmark {
       let labels = Array(train.labels.prefix(n))
       var options = TSNEOptions()
       options.iterations = 1000
+      options.method = method
       let start = DispatchTime.now().uptimeNanoseconds
       let result = TSNE.embed(data, options: options)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -32,7 +33,7 @@ public enum TSNEBenchmark {
       log("t-SNE N = \(n): \(String(format: "%.2f s, KL %.4f, 10-NN %.4f", seconds, result.klDivergence, accuracy)) on \(threads) thread(s).")
       results.append(
         BenchmarkResult(
-          name: "t-SNE (Barnes-Hut), N = \(n), \(threads) threads", seconds: seconds, throughput: Double(n) / seconds, unit: "points/s",
+          name: "t-SNE (\(method.resolved(count: n) == .fft ? "FFT interpolation" : "Barnes-Hut")), N = \(n), \(threads) threads", seconds: seconds, throughput: Double(n) / seconds, unit: "points/s",
           validation: String(format: "KL %.4f, 10-NN %.3f", result.klDivergence, accuracy)))
     }
     return results

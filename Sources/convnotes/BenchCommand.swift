@@ -1,6 +1,7 @@
 // `convnotes bench`: speed of the hot paths, validated before timed, printed
 // beside the machine's sgemm peak. Never part of `swift test`.
 import ArgumentParser
+import Embedding
 import SpeedBenchmarks
 import Tensor
 import Foundation
@@ -18,19 +19,36 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Run only the t-SNE benchmark (N = 5,000 and 20,000 Fashion-MNIST images; about a minute).")
   var tsne = false
 
+  @Option(name: .customLong("tsne-method"), help: "With --tsne: auto | bh | fft (the repulsion method).")
+  var tsneMethod: String = "auto"
+
+  @Option(name: .customLong("tsne-sizes"), help: "With --tsne: comma-separated numbers of points.")
+  var tsneSizes: String = "5000,20000"
+
   @Flag(help: "Run only sgemm and the ConvNet benchmarks (1 and 2 threads).")
   var convnet = false
 
   func validate() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
     guard !(tsne && convnet) else { throw ValidationError("--tsne and --convnet each select one benchmark; pass one of them") }
+    guard RepulsionMethod(rawValue: tsneMethod) != nil else {
+      throw ValidationError("--tsne-method must be one of \(RepulsionMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \(tsneMethod)")
+    }
+    guard let sizes = parsedSizes, !sizes.isEmpty, sizes.allSatisfy({ $0 >= 100 && $0 <= 60_000 }) else {
+      throw ValidationError("--tsne-sizes must be comma-separated counts between 100 and 60000, got \(tsneSizes)")
+    }
+  }
+
+  var parsedSizes: [Int]? {
+    let parts = tsneSizes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    return parts.contains(nil) ? nil : parts.compactMap { $0 }
   }
 
   func run() throws {
     let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     let results =
       tsne
-      ? try TSNEBenchmark.run(threads: BLAS.threads, log: log)
+      ? try TSNEBenchmark.run(sizes: parsedSizes ?? [], method: RepulsionMethod(rawValue: tsneMethod) ?? .auto, threads: BLAS.threads, log: log)
       : convnet ? try BenchmarkSuite.convNet(repeats: repeats, log: log) : try BenchmarkSuite.runAll(repeats: repeats, log: log)
     print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results), terminator: "")
   }
