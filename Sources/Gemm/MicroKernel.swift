@@ -2,6 +2,8 @@
 // of C from a packed 6-row strip of A and a packed 2W-column strip of B,
 // W = the SIMD width (16 floats with AVX-512, 8 with AVX2).
 //
+// B is either a packed strip (bStride = 2W) or, for a row-major B whose strip
+// is whole, the matrix itself (bStride = its row stride): no copy needed.
 // Per k: two vector loads of B, six broadcasts of A, twelve fused
 // multiply-adds into twelve accumulators, which is enough independent
 // chains to hide the FMA latency on both kinds of core. The tile is then
@@ -11,7 +13,7 @@
 
 @inlinable @inline(__always)
 func microKernel<V: SIMD>(
-  _ vector: V.Type, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, alpha: Float, beta: Float,
+  _ vector: V.Type, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int, alpha: Float, beta: Float,
   c: UnsafeMutablePointer<Float>, rowStride: Int, columnStride: Int, height: Int, width: Int
 ) where V.Scalar == Float {
   let w = V.scalarCount
@@ -19,7 +21,7 @@ func microKernel<V: SIMD>(
   var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
   var pa = a
   var pb = UnsafeRawPointer(b)
-  let step = 2 &* w &* MemoryLayout<Float>.stride
+  let step = bStride &* MemoryLayout<Float>.stride  // floats from one k's 2W values of B to the next k's
   for _ in 0..<k {
     let b0 = pb.loadUnaligned(as: V.self)
     let b1 = pb.loadUnaligned(fromByteOffset: w &* MemoryLayout<Float>.stride, as: V.self)

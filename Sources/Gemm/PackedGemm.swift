@@ -10,7 +10,9 @@
 //   - Loops, outermost first: jc over NC columns of C, pc over KC steps of
 //     the shared dimension (B's KC x NC block packed into NR-wide strips),
 //     ic over MC rows (A's MC x KC block packed into MR-tall strips), then
-//     the micro-kernel on one MR x NR tile.
+//     the micro-kernel on one MR x NR tile. A row-major B (column stride 1)
+//     is not packed: the kernel reads its whole strips in place, k rows
+//     apart, and only a strip cut by the right edge is copied.
 //   - The micro-kernel keeps the tile in 2 * MR SIMD registers of width W
 //     (NR = 2W) and adds one rank-1 update per k, in k order. An element of C
 //     therefore sums its products in the same order whatever the tile it
@@ -151,7 +153,14 @@ func serialPackedGemm<V: SIMD>(
     var pc = 0
     while pc < k {
       let kc = min(kcMax, k &- pc)
-      packPanelB(b, rows: pc, count: kc, columns: jc, width: nc, stripWidth: nr, into: packedB)
+      // A row-major B is read in place, except for a strip cut by the edge.
+      let direct = b.columnStride == 1
+      let wholeStrips = direct ? nc / nr * nr : 0
+      if wholeStrips < nc {
+        packPanelB(
+          b, rows: pc, count: kc, columns: jc &+ wholeStrips, width: nc &- wholeStrips, stripWidth: nr,
+          into: packedB + wholeStrips &* kc)
+      }
       let betaHere: Float = pc == 0 ? beta : 1
       var ic = rows.lowerBound
       while ic < rows.upperBound {
@@ -164,8 +173,11 @@ func serialPackedGemm<V: SIMD>(
           while ir < mc {
             let height = min(mr, mc &- ir)
             let tile = c.base + ((ic &+ ir) &* c.rowStride &+ (jc &+ jr) &* c.columnStride)
+            let inPlace = jr < wholeStrips
             microKernel(
-              vector, k: kc, a: packedA + ir &* kc, b: packedB + jr &* kc, alpha: alpha, beta: betaHere,
+              vector, k: kc, a: packedA + ir &* kc,
+              b: inPlace ? b.base + (pc &* b.rowStride &+ jc &+ jr) : UnsafePointer(packedB + jr &* kc),
+              bStride: inPlace ? b.rowStride : nr, alpha: alpha, beta: betaHere,
               c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
             ir &+= mr
           }
