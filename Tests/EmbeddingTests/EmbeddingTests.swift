@@ -101,16 +101,23 @@ struct TSNETests {
     }
   }
 
-  @Test func twoBlobsStaySeparatedAndTheSameSeedGivesTheSameBits() {
+  /// Settings for the 80 points of `twoBlobs`: perplexity 10, 300 iterations
+  /// (100 exaggerated), and scikit-learn's "auto" rate max(N / 12 / 4, 50):
+  /// the default 200 is meant for thousands of points; on 80 it can fling a
+  /// point across to the other blob during early exaggeration (seen: one
+  /// point of 80, depending on the last bits of the PCA start).
+  static func blobOptions(_ method: RepulsionMethod) -> TSNEOptions {
     var options = TSNEOptions()
     options.perplexity = 10
     options.iterations = 300
     options.exaggerationIterations = 100
-    // scikit-learn's "auto" rate, max(N / 12 / 4, 50): the default 200 is
-    // meant for thousands of points; on 80 it can fling a point across to
-    // the other blob during early exaggeration (seen: one point of 80,
-    // depending on the last bits of the PCA start).
     options.learningRate = 50
+    options.method = method
+    return options
+  }
+
+  @Test func twoBlobsStaySeparatedAndTheSameSeedGivesTheSameBits() {
+    let options = Self.blobOptions(.barnesHut)
     let data = twoBlobs()
     let a = TSNE.embed(data, options: options)
     let b = TSNE.embed(data, options: options)
@@ -195,12 +202,7 @@ struct FFTRepulsionTests {
   /// The FFT method keeps two blobs apart and gives the same bits for the
   /// same seed (plans are FFTW_ESTIMATE; the split halves do not depend on timing).
   @Test func fftMethodSeparatesTwoBlobsDeterministically() {
-    var options = TSNEOptions()
-    options.perplexity = 10
-    options.iterations = 300
-    options.exaggerationIterations = 100
-    options.learningRate = 50
-    options.method = .fft
+    let options = TSNETests.blobOptions(.fft)
     let data = twoBlobs()
     let a = TSNE.embed(data, options: options), b = TSNE.embed(data, options: options)
     #expect(a.embedding == b.embedding)
