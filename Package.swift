@@ -51,7 +51,7 @@ let package = Package(
       name: "Report",
       dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")],
       exclude: ["README.md"]),
-    .target(name: "SpeedBenchmarks", dependencies: ["Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot", "Support"]),
+    .target(name: "SpeedBenchmarks", dependencies: ["Gemm", "Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot", "Support"]),
     .target(
       name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot"], exclude: ["README.md"]),
 

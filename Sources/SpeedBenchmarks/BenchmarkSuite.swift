@@ -13,6 +13,7 @@
 import Datasets
 import Detection
 import Foundation
+import Gemm
 import Layers
 import Support
 import Tensor
@@ -50,6 +51,13 @@ public enum BenchmarkSuite {
       results.append(peak)
       results.append(contentsOf: try ConvNetBenchmark.run(threads: threads, repeats: repeats, sgemmPeak: peak.throughput, log: log))
     }
+    // OpenBLAS beside the packed kernel (last: its idle threads spin for a while).
+    if GemmKernel.active != .openblas {
+      for threads in [1, 2] {
+        BLAS.setThreads(threads)
+        results.append(try sgemm(repeats: repeats, threads: threads, kernel: .openblas, log: log))
+      }
+    }
     return results
   }
 
@@ -64,24 +72,33 @@ public enum BenchmarkSuite {
     return best
   }
 
-  static func sgemm(repeats: Int, threads: Int, log: (String) -> Void) throws -> BenchmarkResult {
+  static func sgemm(repeats: Int, threads: Int, kernel: GemmKernel = .active, log: (String) -> Void) throws -> BenchmarkResult {
     let n = 512
     var rng = SplitMix64(seed: 1)
-    let a = Tensor(shape: [n, n], scalars: (0..<(n * n)).map { _ in Float(rng.uniform(-1, 1)) })
-    let b = Tensor(shape: [n, n], scalars: (0..<(n * n)).map { _ in Float(rng.uniform(-1, 1)) })
-    let c = Tensor.matmul(a, b)
+    let a = (0..<(n * n)).map { _ in Float(rng.uniform(-1, 1)) }
+    let b = (0..<(n * n)).map { _ in Float(rng.uniform(-1, 1)) }
+    var c = [Float](repeating: 0, count: n * n)
+    func product() {
+      c.withUnsafeMutableBufferPointer { pc in
+        BLAS.sgemm(
+          kernel: kernel, transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n, beta: 0,
+          c: pc.baseAddress!, ldc: n, threads: threads)
+      }
+    }
+    product()
     // Validate a few entries against a Double dot product.
     var worst = 0.0
     for (i, j) in [(0, 0), (17, 300), (511, 511), (256, 3)] {
       var sum = 0.0
-      for k in 0..<n { sum += Double(a.scalars[i * n + k]) * Double(b.scalars[k * n + j]) }
-      worst = max(worst, abs(sum - Double(c.scalars[i * n + j])))
+      for k in 0..<n { sum += Double(a[i * n + k]) * Double(b[k * n + j]) }
+      worst = max(worst, abs(sum - Double(c[i * n + j])))
     }
-    guard worst < 1e-3 else { throw BenchmarkError("sgemm disagrees with a Double dot product by \(worst)") }
-    log("sgemm: matches Double dot products (max |Δ| = \(String(format: "%.1e", worst))). Timing \(threads) thread(s).")
-    let seconds = best(repeats * 3) { _ = Tensor.matmul(a, b) }
+    let name = kernel == .openblas ? "OpenBLAS \(BLAS.coreName)" : "packed \(kernel.rawValue)"
+    guard worst < 1e-3 else { throw BenchmarkError("sgemm (\(name)) disagrees with a Double dot product by \(worst)") }
+    log("sgemm (\(name)): matches Double dot products (max |Δ| = \(String(format: "%.1e", worst))). Timing \(threads) thread(s).")
+    let seconds = best(repeats * 3) { product() }
     return BenchmarkResult(
-      name: "sgemm 512x512x512, \(threads) thread\(threads == 1 ? "" : "s") (\(BLAS.gemmKernel == "openblas" ? "OpenBLAS \(BLAS.coreName)" : "packed \(BLAS.gemmKernel)"))", seconds: seconds,
+      name: "sgemm 512x512x512, \(threads) thread\(threads == 1 ? "" : "s") (\(name))", seconds: seconds,
       throughput: 2 * Double(n * n * n) / seconds / 1e9, unit: "GFLOP/s", validation: "max |Δ| \(String(format: "%.1e", worst))")
   }
 
