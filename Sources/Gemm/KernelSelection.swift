@@ -35,10 +35,10 @@ public enum GemmKernel: String, Sendable, CaseIterable {
     let flags = CPUFlags.current
     if let forced = getenv("CONVNOTES_GEMM").map({ String(cString: $0) }), !forced.isEmpty {
       guard let kernel = GemmKernel(rawValue: forced) else {
-        fatalError("CONVNOTES_GEMM=\(forced): expected one of \(GemmKernel.allCases.map(\.rawValue).joined(separator: ", "))")
+        stop("CONVNOTES_GEMM=\(forced): expected one of \(GemmKernel.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       guard kernel.isSupported(flags: flags) else {
-        fatalError("CONVNOTES_GEMM=\(forced): this processor lacks \(kernel.requiredFlags.filter { !flags.contains($0) }.joined(separator: ", "))")
+        stop("CONVNOTES_GEMM=\(forced): this processor lacks \(kernel.requiredFlags.filter { !flags.contains($0) }.joined(separator: ", "))")
       }
       return kernel
     }
@@ -57,6 +57,14 @@ public enum GemmKernel: String, Sendable, CaseIterable {
     case .avx2, .openblas: return GemmBlocking(mc: 96, kc: 256, nc: 1024)
     }
   }
+}
+
+/// A bad CONVNOTES_GEMM is a configuration error of the whole process: say
+/// so on stderr and exit with status 2 (no crash report, nothing written).
+func stop(_ message: String) -> Never {
+  let line = "convnotes: " + message + "\n"
+  _ = line.withCString { write(2, $0, strlen($0)) }
+  exit(2)
 }
 
 /// The CPU feature flags of the first processor in /proc/cpuinfo.

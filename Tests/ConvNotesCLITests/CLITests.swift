@@ -2,10 +2,11 @@ import Foundation
 import Testing
 
 /// Runs the built `convnotes` binary; returns exit status, stdout and stderr.
-func convnotes(_ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+func convnotes(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
   let process = Process()
   process.executableURL = try binary()
   process.arguments = arguments
+  if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
   if let folder { process.currentDirectoryURL = folder }
   let out = Pipe(), err = Pipe()
   process.standardOutput = out
@@ -54,6 +55,12 @@ struct CLITests {
     #expect(threads.status != 0 && threads.err.contains("--threads must be between 1 and 256"))
     let profile = try convnotes(["all", "--profile", "fast"])
     #expect(profile.status != 0 && profile.err.contains("fast"))
+  }
+
+  @Test func anUnknownMatrixKernelIsAClearErrorNotACrash() throws {
+    let r = try convnotes(["bench", "--convnet"], environment: ["CONVNOTES_GEMM": "avx9"])
+    #expect(r.status == 2)
+    #expect(r.err == "convnotes: CONVNOTES_GEMM=avx9: expected one of avx512, avx2, openblas\n", "\(r.err)")
   }
 
   @Test func listShowsEveryExperiment() throws {
