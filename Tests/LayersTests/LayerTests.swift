@@ -264,6 +264,30 @@ struct ParallelTests {
   }
 }
 
+struct ThreadCountTests {
+  /// With the packed sgemm, a training step of the reference net gives the
+  /// same loss and weights on 1 and 2 threads (images per thread, gradients
+  /// summed per chunk in a fixed order). OpenBLAS does not promise this.
+  @Test(.enabled(if: BLAS.gemmKernel != "openblas"))
+  func aTrainingStepHasTheSameBitsOnOneAndTwoThreads() {
+    var rng = SplitMix64(seed: 12)
+    let images = Tensor.randomUniform(shape: [20, 1, 28, 28], low: 0, high: 1, using: &rng)
+    let labels = (0..<20).map { $0 % 10 }
+    func step(_ threads: Int) -> (Float, [Tensor]) {
+      Parallel.$threadOverride.withValue(threads) {
+        let net = ModelZoo.fashionConvNet(seed: 3)
+        var sgd = SGD(learningRate: 0.05, momentum: 0.9)
+        _ = trainStep(net, images: images, labels: labels, optimizer: &sgd)
+        let (loss, _) = trainStep(net, images: images, labels: labels, optimizer: &sgd)
+        return (loss, net.parameters.map(\.value))
+      }
+    }
+    let (one, two) = (step(1), step(2))
+    #expect(one.0.bitPattern == two.0.bitPattern)
+    for (a, b) in zip(one.1, two.1) { #expect(a == b) }
+  }
+}
+
 struct ParameterOnlyBackwardTests {
   @Test func skippingTheInputGradientLeavesParameterGradientsUnchanged() {
     let net = ModelZoo.fashionConvNet(seed: 8)
