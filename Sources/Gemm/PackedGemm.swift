@@ -78,7 +78,7 @@ var gemmTileRows: Int { 6 }
 
 /// C (m x n) = alpha * A (m x k) * B (k x n) + beta * C, split over `threads`.
 @inlinable
-public func packedGemm<V: SIMD>(
+public func packedGemm<V: SIMD & SendableMetatype>(
   _ vector: V.Type, m: Int, n: Int, k: Int, alpha: Float, a: MatrixOperand, b: MatrixOperand,
   beta: Float, c: MatrixResult, threads: Int, blocking: GemmBlocking
 ) where V.Scalar == Float {
@@ -113,7 +113,7 @@ public func packedGemm<V: SIMD>(
     let hi = min(extent, tiles &* (part &+ 1) / count &* tile)
     if lo >= hi { return }
     serialPackedGemm(
-      vector, rows: splitColumns ? 0..<m : lo..<hi, columns: splitColumns ? lo..<hi : 0..<n, k: k,
+      V.self, rows: splitColumns ? 0..<m : lo..<hi, columns: splitColumns ? lo..<hi : 0..<n, k: k,
       alpha: alpha, a: a, b: b, beta: beta, c: c, blocking: blocking)
   }
 }

@@ -13,10 +13,13 @@ struct TSNECommand: ParsableCommand {
     abstract: "Embed rows of a float32 matrix in 2-D with t-SNE (Barnes-Hut or FFT interpolation).",
     discussion: """
       Input: --rows x --cols little-endian float32 values, row-major. Output: rows x 2 float32.
-      Learning rates are in scikit-learn's convention by default (openTSNE's rate is 4x larger for
+
+      Learning rates are in scikit-learn's convention by default (openTSNE's rate is 4x larger for \
       the same step); --convention opentsne reads --learning-rate the other way.
-      --method auto uses Barnes-Hut below \(RepulsionMethod.interpolationThreshold) points and FFT
-      interpolation (FIt-SNE) from there on.
+
+      --method auto uses Barnes-Hut below \(RepulsionMethod.interpolationThreshold) points and FFT \
+      interpolation (FIt-SNE) from there on; --interpolation-nodes 4 or 5 makes the FFT method \
+      more accurate (and slower).
       """)
 
   @Option(help: "Input file: rows x cols little-endian float32, row-major.") var input: String
