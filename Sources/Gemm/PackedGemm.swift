@@ -162,15 +162,15 @@ func serialPackedGemm<V: SIMD>(
       let direct = b.columnStride == 1 && rows.count <= mcMax
       let wholeStrips = direct ? nc / nr * nr : 0
       if wholeStrips < nc {
-        packPanelB(
-          b, rows: pc, count: kc, columns: jc &+ wholeStrips, width: nc &- wholeStrips, stripWidth: nr,
+        packStrips(
+          b.transposed, rows: jc &+ wholeStrips, height: nc &- wholeStrips, columns: pc, count: kc, stripHeight: nr,
           into: packedB + wholeStrips &* kc)
       }
       let betaHere: Float = pc == 0 ? beta : 1
       var ic = rows.lowerBound
       while ic < rows.upperBound {
         let mc = min(mcMax, rows.upperBound &- ic)
-        packPanelA(a, rows: ic, height: mc, columns: pc, count: kc, stripHeight: mr, into: packedA)
+        packStrips(a, rows: ic, height: mc, columns: pc, count: kc, stripHeight: mr, into: packedA)
         var jr = 0
         while jr < nc {
           let width = min(nr, nc &- jr)
@@ -196,67 +196,37 @@ func serialPackedGemm<V: SIMD>(
   }
 }
 
-/// Packs A[rows ..< rows+height, columns ..< columns+count] into strips of
-/// `stripHeight` rows: strip s holds, for each k, its rows' values in order
-/// (rows past the edge are zero).
+/// Packs X[rows ..< rows+height, columns ..< columns+count] into strips of
+/// `stripHeight` rows: strip s holds, for each k (a column of X), its rows'
+/// values in order, rows past the edge zero. A's panel is packed as it is;
+/// B's as Bᵀ (`b.transposed`), whose rows are B's columns.
 @inlinable
-func packPanelA(
-  _ a: MatrixOperand, rows: Int, height: Int, columns: Int, count: Int, stripHeight: Int,
+func packStrips(
+  _ x: MatrixOperand, rows: Int, height: Int, columns: Int, count: Int, stripHeight: Int,
   into packed: UnsafeMutablePointer<Float>
 ) {
   var dst = packed
   var top = 0
   while top < height {
     let h = min(stripHeight, height &- top)
-    let origin = a.base + ((rows &+ top) &* a.rowStride &+ columns &* a.columnStride)
-    if a.rowStride == 1 && h == stripHeight {
-      // Column-major A (a transposed row-major one): each k is a contiguous run.
+    let origin = x.base + ((rows &+ top) &* x.rowStride &+ columns &* x.columnStride)
+    if x.rowStride == 1 {
+      // The strip's values for one k are contiguous (a column-major A, a row-major B).
       for kk in 0..<count {
-        (dst + kk &* stripHeight).update(from: origin + kk &* a.columnStride, count: stripHeight)
+        let d = dst + kk &* stripHeight
+        d.update(from: origin + kk &* x.columnStride, count: h)
+        if h < stripHeight { (d + h).update(repeating: 0, count: stripHeight &- h) }
       }
     } else {
       // One k at a time, its strip's rows side by side: contiguous writes
       // (a row at a time would compile to slow scattered stores).
       for kk in 0..<count {
         let d = dst + kk &* stripHeight
-        let src = origin + kk &* a.columnStride
-        for r in 0..<stripHeight { d[r] = r < h ? src[r &* a.rowStride] : 0 }
+        let src = origin + kk &* x.columnStride
+        for r in 0..<stripHeight { d[r] = r < h ? src[r &* x.rowStride] : 0 }
       }
     }
     dst += count &* stripHeight
     top &+= stripHeight
-  }
-}
-
-/// Packs B[rows ..< rows+count, columns ..< columns+width] into strips of
-/// `stripWidth` columns: strip s holds, for each k, its columns' values in
-/// order (columns past the edge are zero).
-@inlinable
-func packPanelB(
-  _ b: MatrixOperand, rows: Int, count: Int, columns: Int, width: Int, stripWidth: Int,
-  into packed: UnsafeMutablePointer<Float>
-) {
-  var dst = packed
-  var left = 0
-  while left < width {
-    let w = min(stripWidth, width &- left)
-    let origin = b.base + (rows &* b.rowStride &+ (columns &+ left) &* b.columnStride)
-    if b.columnStride == 1 {
-      // Row-major B: each k is a contiguous run of the strip's columns.
-      for kk in 0..<count {
-        let d = dst + kk &* stripWidth
-        d.update(from: origin + kk &* b.rowStride, count: w)
-        if w < stripWidth { (d + w).update(repeating: 0, count: stripWidth &- w) }
-      }
-    } else {
-      // One k at a time, its strip's columns side by side: contiguous writes.
-      for kk in 0..<count {
-        let d = dst + kk &* stripWidth
-        let src = origin + kk &* b.rowStride
-        for j in 0..<stripWidth { d[j] = j < w ? src[j &* b.columnStride] : 0 }
-      }
-    }
-    dst += count &* stripWidth
-    left &+= stripWidth
   }
 }

@@ -64,9 +64,8 @@ public enum BLAS {
 
   /// `c = alpha * op(a) * op(b) + beta * c`, row-major, on raw buffers.
   /// `a` is (M, K) after `op`, `b` is (K, N) after `op`, `c` is (M, N).
-  /// Uses the run's thread count (`Parallel.threadOverride`, else `threads`).
-  /// `threads` overrides the run's count for this product (the packed
-  /// kernels only; OpenBLAS keeps its process-wide count).
+  /// Threads: `threads` if given, else the run's count (`Parallel.threadOverride`,
+  /// else `BLAS.threads`); OpenBLAS always keeps its process-wide count.
   public static func sgemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float, a: UnsafePointer<Float>, lda: Int,

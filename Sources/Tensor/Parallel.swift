@@ -24,13 +24,21 @@ public enum Parallel {
   /// Calls `body` on contiguous sub-ranges of 0..<count, one per thread,
   /// when there is enough work (`count * cost >= 1 << 16`); otherwise once.
   public static func chunks(_ count: Int, cost: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
-    let threads = min(threadOverride ?? BLAS.threads, 8)
+    let threads = threadCount
     guard threads > 1 && count >= threads && count * cost >= 1 << 16 else {
       body(0..<count)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      body((count * t / threads)..<(count * (t + 1) / threads))
+    split(count, over: threads, body)
+  }
+
+  /// The run's thread count for split loops (at most 8).
+  static var threadCount: Int { min(threadOverride ?? BLAS.threads, 8) }
+
+  /// `body` on `parts` contiguous sub-ranges of 0..<count, concurrently.
+  static func split(_ count: Int, over parts: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    DispatchQueue.concurrentPerform(iterations: parts) { t in
+      body((count * t / parts)..<(count * (t + 1) / parts))
     }
   }
 }
@@ -41,7 +49,7 @@ public enum Parallel {
 /// would compete with ours) the items run in order and each product uses
 /// the threads instead. The packed products give the same bits either way.
 public enum ImageParallel {
-  static var threads: Int { min(Parallel.threadOverride ?? BLAS.threads, 8) }
+  static var threads: Int { Parallel.threadCount }
 
   static var splitsItems: Bool { threads > 1 && BLAS.gemmKernel != "openblas" }
 
@@ -58,8 +66,6 @@ public enum ImageParallel {
       body(0..<count)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: workers) { t in
-      body((count * t / workers)..<(count * (t + 1) / workers))
-    }
+    Parallel.split(count, over: workers, body)
   }
 }
