@@ -1,15 +1,24 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 //
 // ConvNotes: an executable companion to the CS231n lectures on localization,
 // detection and visualizing ConvNets. Module layout and contracts: README.md
 // ("Where things live"). Imports point one way:
-//   C shims <- Tensor <- Detection <- Experiments -> Plot ; convnotes -> Report
+//   C shims <- Support <- Tensor <- Layers <- Detection <- Datasets
+//   <- ExperimentKit (<- BuildInfo) <- Models <- Experiments <- convnotes;
+//   Plot and Report import no numeric module.
 import PackageDescription
 
 let package = Package(
   name: "ConvNotes",
   products: [
-    .executable(name: "convnotes", targets: ["convnotes"])
+    .executable(name: "convnotes", targets: ["convnotes"]),
+    // The reusable modules, for other Swift packages (README: "Use it as a library").
+    .library(name: "Tensor", targets: ["Tensor"]),
+    .library(name: "Layers", targets: ["Layers"]),
+    .library(name: "Detection", targets: ["Detection"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Embedding", targets: ["Embedding"]),
+    .library(name: "Plot", targets: ["Plot"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,8 +52,8 @@ let package = Package(
     .target(name: "GemmAVX2", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "haswell"])]),
     .target(name: "Tensor", dependencies: ["CBLAS", "Support", "Gemm", "GemmAVX512", "GemmAVX2"], exclude: ["README.md"]),
     .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
-    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
+    .target(name: "Datasets", dependencies: ["Tensor", "Detection", "CZlib"], exclude: ["README.md"]),
     .target(name: "Embedding", dependencies: ["Tensor", "CFFTW"], exclude: ["README.md"]),
     .target(name: "Plot", dependencies: ["CPangoCairo", "CZlib", "Support"], exclude: ["README.md"]),
     .target(
@@ -52,18 +61,33 @@ let package = Package(
       dependencies: ["CCmark", "Support", .product(name: "Mustache", package: "swift-mustache")],
       exclude: ["README.md"]),
     .target(name: "SpeedBenchmarks", dependencies: ["Gemm", "Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot", "Support"]),
+
+    // MARK: - Experiments: the framework, the shared networks, one folder per topic
+    // BuildInfo embeds the fingerprints of Sources/ at build time (the plugin
+    // below runs the source-fingerprint tool); cache keys are made from them.
+    .executableTarget(name: "source-fingerprint", dependencies: ["Support"]),
+    .plugin(name: "SourceFingerprints", capability: .buildTool(), dependencies: ["source-fingerprint"]),
+    .target(name: "BuildInfo", plugins: ["SourceFingerprints"]),
     .target(
-      name: "Experiments", dependencies: ["Support", "Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot"], exclude: ["README.md"]),
+      name: "ExperimentKit",
+      dependencies: ["BuildInfo", "Support", "Tensor", "Layers", "Datasets", "Detection", "Plot"], exclude: ["README.md"]),
+    .target(name: "Models", dependencies: ["ExperimentKit", "Support", "Tensor", "Layers", "Datasets", "Detection"], exclude: ["README.md"]),
+    .target(
+      name: "Experiments",
+      dependencies: ["ExperimentKit", "Models", "Support", "Tensor", "Layers", "Datasets", "Detection", "Embedding", "Plot"],
+      exclude: ["README.md"]),
 
     // MARK: - Command-line tool
     .executableTarget(
       name: "convnotes",
       dependencies: [
-        "Experiments", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor",
+        "Experiments", "ExperimentKit", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
+    // Shared by the test targets: the repository root, temporary folders, fixtures.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "SupportTests", dependencies: ["Support"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "Gemm"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensor"]),

@@ -28,6 +28,15 @@ public struct FashionMNIST: Sendable {
   /// Images (N, 1, 28, 28) in [0, 1].
   public var images: Tensor
   public var labels: [Int]
+  /// Class names short enough for a figure's panel title.
+  public static let shortClassNames = ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]
+
+  /// Every file name of the data set, sorted.
+  public static var files: [String] { expected.keys.sorted() }
+
+  /// File name -> "crc32:xxxxxxxx" of the bytes `load` accepts (it checks them).
+  public static var expectedChecksums: [String: String] { expected.mapValues { "crc32:" + $0.crc32 } }
+
   /// File name -> "crc32:xxxxxxxx", for provenance.
   public var checksums: [String: String]
 

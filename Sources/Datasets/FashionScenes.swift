@@ -8,31 +8,8 @@
 // drawn from its own generator, `SplitMix64(seed).derived("scene i")`, so a
 // scene does not change when the count does, and generation can run in
 // parallel with the same bits.
+import Detection
 import Tensor
-
-/// A labelled box in continuous pixel coordinates.
-public struct LabeledBox: Sendable, Codable, Equatable {
-  public var label: Int
-  public var x1: Double
-  public var y1: Double
-  public var x2: Double
-  public var y2: Double
-
-  public init(label: Int, x1: Double, y1: Double, x2: Double, y2: Double) {
-    (self.label, self.x1, self.y1, self.x2, self.y2) = (label, x1, y1, x2, y2)
-  }
-
-  public var width: Double { x2 - x1 }
-  public var height: Double { y2 - y1 }
-
-  /// Intersection over union with another box (continuous convention).
-  public func overlap(_ o: LabeledBox) -> Double {
-    let w = max(min(x2, o.x2) - max(x1, o.x1), 0), h = max(min(y2, o.y2) - max(y1, o.y1), 0)
-    let inter = w * h
-    let union = width * height + o.width * o.height - inter
-    return union > 0 ? inter / union : 0
-  }
-}
 
 /// What the generator draws.
 public struct SceneSpec: Sendable, Codable, Equatable {
@@ -112,7 +89,7 @@ public struct FashionScenes: Sendable {
           guard let item = ScaledItem(source: source, index: index, side: side) else { continue }
           let x = rng.nextInt(below: spec.size - side + 1), y = rng.nextInt(below: spec.size - side + 1)
           let box = item.box(atX: x, y: y)
-          if boxes.allSatisfy({ $0.overlap(box) <= spec.maxOverlap }) {
+          if boxes.allSatisfy({ $0.box.intersectionOverUnion(with: box.box) <= spec.maxOverlap }) {
             placed = (item, x, y, box)
             break
           }

@@ -1,5 +1,6 @@
 // Options shared by the commands that run experiments or read their results.
 import ArgumentParser
+import ExperimentKit
 import Experiments
 import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentKit
 import Experiments
 import Foundation
 

@@ -1,0 +1,32 @@
+// The one call through which an experiment gets a shared network:
+// `let classifier = try context.model(FashionClassifier(profile: context.profile))`.
+// It loads the weights and the saved history from the model cache, or
+// trains the model (with progress) and saves both; a missing, corrupt or
+// history-less file is retrained. The model's data files go into the run's
+// provenance either way, so results.json does not depend on the cache.
+import Datasets
+import Foundation
+import Layers
+
+extension RunContext {
+  public func model<M: TrainedModel>(_ model: M) throws -> Trained<M> {
+    for file in M.dataFiles.sorted() {
+      if let sum = FashionMNIST.expectedChecksums[file] { usedData(file, checksum: sum) }
+    }
+    let key = model.cacheKey(seed: seed, threads: threads)
+    let network = model.makeNetwork()
+    let weights = model.weights(of: network)
+    if let metadata = modelCache.load(key, into: weights, log: log),
+      let history = metadata["history"].flatMap({ try? JSONDecoder().decode(M.History.self, from: Data($0.utf8)) })
+    {
+      note("model.\(model.name)", "loaded from cache")
+      return Trained(network: network, history: history)
+    }
+    log("training \(model.name) (not in the model cache \(modelCache.folder.path))")
+    let history = try timed("train \(model.name)") { try model.train(network, in: self) }
+    let json = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
+    try modelCache.save(key, network: weights, metadata: ["history": json, "model": model.name, "settings": model.settings])
+    note("model.\(model.name)", "trained")
+    return Trained(network: network, history: history)
+  }
+}
