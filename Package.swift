@@ -81,22 +81,22 @@ let package = Package(
     .executableTarget(
       name: "convnotes",
       dependencies: [
-        "Experiments", "ExperimentKit", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor",
+        "Experiments", "ExperimentKit", "Models", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
     // Shared by the test targets: the repository root, temporary folders, fixtures.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "SupportTests", dependencies: ["Support"]),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "Gemm"]),
-    .testTarget(name: "LayersTests", dependencies: ["Layers", "Tensor"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
-    .testTarget(name: "DetectionTests", dependencies: ["Detection", "Tensor"], exclude: ["Fixtures"]),
-    .testTarget(name: "PlotTests", dependencies: ["Plot", "CPangoCairo", "CZlib"], exclude: ["Goldens"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report"]),
-    .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Tensor"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report", "Tensor", "Layers"]),
-    .testTarget(name: "ConvNotesCLITests", dependencies: ["convnotes"]),
+    .testTarget(name: "SupportTests", dependencies: ["TestSupport", "Support"]),
+    .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Gemm"]),
+    .testTarget(name: "LayersTests", dependencies: ["TestSupport", "Layers", "Tensor"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Detection", "Tensor"]),
+    .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "Detection", "Tensor"], exclude: ["Fixtures"]),
+    .testTarget(name: "PlotTests", dependencies: ["TestSupport", "Plot", "CPangoCairo", "CZlib"], exclude: ["Goldens"]),
+    .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report"]),
+    .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Tensor"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["TestSupport", "Experiments", "ExperimentKit", "Models", "Support", "Datasets", "Detection", "Report", "Tensor", "Layers"]),
+    .testTarget(name: "ConvNotesCLITests", dependencies: ["TestSupport", "convnotes"], exclude: ["Consumer"]),
   ]
 )

@@ -6,6 +6,8 @@
 // `run` that reads its inputs, runs the algorithm, records numbers and draws
 // figures through its RunContext.
 
+import BuildInfo
+
 /// Which lecture a topic belongs to.
 public enum Lecture: String, Sendable, Codable, CaseIterable {
   case localizationAndDetection = "Lecture 8: Localization and Detection"
@@ -53,8 +55,11 @@ extension Experiment {
 
   /// The fingerprint of the code this experiment runs, from the table
   /// embedded at build time: its folder, ExperimentKit and what it uses.
-  public static var codeFingerprint: String {
-    CodeFingerprint.of(units: ["ExperimentKit", "Experiments/" + folder] + uses)
+  public static var codeFingerprint: String { codeFingerprint(table: BuildInfo.folderFingerprints) }
+
+  /// The same from another fingerprint table (tests: a changed copy of the sources).
+  public static func codeFingerprint(table: [String: String]) -> String {
+    CodeFingerprint.of(units: ["ExperimentKit", "Experiments/" + folder] + uses, table: table)
   }
 
   public static func config(for profile: Profile) -> Config {

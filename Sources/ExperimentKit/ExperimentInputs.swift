@@ -28,7 +28,7 @@ public struct ExperimentInputs: Codable, Equatable, Sendable {
     parts["threads"] = String(options.threads)
     parts["openblasCoretype"] = BLAS.coreTypeEnvironment
     parts["gemmKernel"] = BLAS.gemmKernel
-    parts["code"] = E.codeFingerprint
+    parts["code"] = E.codeFingerprint(table: options.sourceFingerprints)
     for file in E.dataFiles {
       let url = URL(fileURLWithPath: options.dataFolder).appendingPathComponent(file)
       parts["data " + file] = (try? Data(contentsOf: url)).map { fnv1a64Hex($0) } ?? "missing"

@@ -24,15 +24,15 @@ public final class RunContext {
   /// Fashion-MNIST's folder (Debian's by default).
   public let dataFolder: String
 
-  private(set) var values: [String: RecordedValue] = [:]
-  private(set) var tables: [String: RecordedTable] = [:]
-  private(set) var figures: [String: RecordedFigure] = [:]
-  private(set) var dataChecksums: [String: String] = [:]
-  private(set) var steps: [String: Double] = [:]
+  public private(set) var values: [String: RecordedValue] = [:]
+  public private(set) var tables: [String: RecordedTable] = [:]
+  public private(set) var figures: [String: RecordedFigure] = [:]
+  public private(set) var dataChecksums: [String: String] = [:]
+  public private(set) var steps: [String: Double] = [:]
   /// Noisy numbers (times, speedups) for timings.json; the report quotes and checks them like values.
-  private(set) var measured: [String: RecordedValue] = [:]
+  public private(set) var measured: [String: RecordedValue] = [:]
   /// Noisy facts for timings.json (e.g. whether a model came from the cache).
-  private(set) var notes: [String: String] = [:]
+  public private(set) var notes: [String: String] = [:]
 
   /// Notes a fact that is not deterministic (goes to timings.json only).
   public func note(_ key: String, _ value: String) { notes[key] = value }

@@ -17,6 +17,9 @@ public struct RunOptions: Sendable {
   public var dataFolder: String
   /// Rerun even when nothing an experiment depends on changed.
   public var force: Bool
+  /// The code fingerprints (folder -> hash) experiments are keyed by: the
+  /// table embedded at build time (tests pass one made from a changed copy).
+  public var sourceFingerprints: [String: String] = BuildInfo.folderFingerprints
 
   public init(
     profile: Profile = .full, seed: UInt64 = 0, threads: Int = 2, resultsRoot: URL,

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExperimentKit
 import Experiments
 import Foundation
+import Models
 
 struct ListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -10,7 +11,24 @@ struct ListCommand: ParsableCommand {
   @Option(help: "Results folder.")
   var results: String = "results"
 
+  @Flag(help: "Print each experiment's code fingerprint and each shared model's cache key instead (they are embedded at build time, the same from any folder).")
+  var keys = false
+
+  @Option(help: "The profile whose model keys --keys prints (quick or full).")
+  var profile: Profile = .full
+
+  @Option(help: "The run seed whose model keys --keys prints.")
+  var seed: UInt64 = 0
+
+  @Option(help: "The thread count whose model keys --keys prints.")
+  var threads: Int = 2
+
   func run() throws {
+    if keys {
+      for e in Catalog.all { print("experiment \(e.id) code \(e.codeFingerprint)") }
+      for m in ModelCatalog.all(profile) { print("model \(m.name) \(m.cacheKey(seed: seed, threads: threads))") }
+      return
+    }
     let root = URL(fileURLWithPath: results)
     let rows = Catalog.all.map { e -> [String] in
       let last = Runner.lastRun(of: e.id, in: root).map { "\($0.finishedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  \(String(format: "%.1f s", $0.seconds))" } ?? "—"

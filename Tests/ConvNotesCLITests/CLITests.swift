@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 
@@ -18,7 +19,7 @@ func convnotes(_ arguments: [String], in folder: URL? = nil, environment: [Strin
   return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repository = TestSupport.repositoryRoot
 
 func binary() throws -> URL {
   // The test bundle sits in the build folder next to the executable.
@@ -94,7 +95,7 @@ struct CLITests {
   }
 
   @Test func malformedDetectionsNameFileAndFieldAndWriteNothing() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+    let folder = TestSupport.temporaryURL("cli")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let dt = folder.appendingPathComponent("dt.json")
     try Data("[{\"image_id\": 1000, \"category_id\": 1, \"bbox\": [1, 2, -3, 4], \"score\": 0.5}]".utf8).write(to: dt)
@@ -111,7 +112,7 @@ struct CLITests {
   }
 
   @Test func runThenVerifyThenReport() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+    let folder = TestSupport.temporaryURL("cli")
     let results = folder.appendingPathComponent("results").path
     let run = try convnotes(["run", "map-evaluation", "--profile", "quick", "--threads", "1", "--out", results])
     #expect(run.status == 0, "\(run.err)")
@@ -140,7 +141,7 @@ struct CLITests {
   }
 
   @Test func reportWithoutChaptersFailsAndWritesNothing() throws {
-    let site = FileManager.default.temporaryDirectory.appendingPathComponent("site-\(UUID().uuidString)").path
+    let site = TestSupport.temporaryURL("site").path
     let r = try convnotes(["report", "--chapters", "/nonexistent-chapters", "--site", site])
     #expect(r.status == 1)
     #expect(r.err.hasPrefix("convnotes: /nonexistent-chapters: cannot list chapters"), "\(r.err)")
@@ -150,7 +151,7 @@ struct CLITests {
 
 struct TSNECommandTests {
   func write(_ values: [Float]) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tsne-\(UUID().uuidString).bin")
+    let url = TestSupport.temporaryURL("tsne", extension: ".bin")
     var data = Data()
     for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
     try data.write(to: url)
@@ -183,4 +184,44 @@ struct TSNECommandTests {
     #expect(perplexity.status != 0 && perplexity.err.contains("--perplexity"))
     #expect(!FileManager.default.fileExists(atPath: output.path))
   }
+}
+
+/// The library products serve another package: build Tests/ConvNotesCLITests/Consumer
+/// (a package that depends on this checkout by path) and run it. It builds
+/// the numeric modules again (a minute or two), so it runs when
+/// CONVNOTES_CONSUMER_TEST=1 (`make test` sets it).
+@Test(.enabled(if: ProcessInfo.processInfo.environment["CONVNOTES_CONSUMER_TEST"] == "1"))
+func aConsumerPackageBuildsAgainstTheLibraryProducts() throws {
+  let work = try TestSupport.temporaryFolder("consumer")
+  defer { try? FileManager.default.removeItem(at: work) }
+  try FileManager.default.copyItem(at: TestSupport.fixture("ConvNotesCLITests", "Consumer"), to: work.appendingPathComponent("Consumer"))
+  let package = work.appendingPathComponent("Consumer")
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["swift", "run", "--package-path", package.path, "Consumer", work.appendingPathComponent("plot.png").path]
+  var environment = ProcessInfo.processInfo.environment
+  environment["CONVNOTES_PATH"] = TestSupport.repositoryRoot.path
+  process.environment = environment
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = FileHandle.standardError
+  try process.run()
+  let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  #expect(process.terminationStatus == 0)
+  // The second box overlaps the first with IoU 81/119 > 0.5; the nearest of point 0 is point 1.
+  #expect(output.contains("kept [0, 2] nearest-of-0 1 png true"), "consumer printed: \(output)")
+}
+
+/// Cache keys come from the build, not the working directory: the same from
+/// inside the checkout and from a folder outside it.
+@Test func keysAreTheSameFromAnyFolder() throws {
+  let outside = try TestSupport.temporaryFolder("keys")
+  defer { try? FileManager.default.removeItem(at: outside) }
+  let inside = try convnotes(["list", "--keys", "--profile", "quick"], in: repository)
+  let away = try convnotes(["list", "--keys", "--profile", "quick"], in: outside)
+  #expect(inside.status == 0 && away.status == 0)
+  #expect(inside.out == away.out)
+  #expect(inside.out.contains("experiment saliency code ") && inside.out.contains("model fashion-classifier "))
+  #expect(!inside.out.contains("absent"))
 }

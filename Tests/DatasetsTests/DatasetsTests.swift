@@ -1,14 +1,11 @@
+import Detection
+import TestSupport
 import Foundation
 import Testing
 
 @testable import Datasets
 @testable import Tensor
 
-func temporaryFolder() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("datasets-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}
 
 /// gzip-compresses `data` into `url` with the system's gzip.
 func gzip(_ data: Data, to url: URL) throws {
@@ -31,7 +28,7 @@ struct FashionMNISTTests {
   }
 
   @Test func missingFilesNameTheFileAndThePackage() throws {
-    let folder = try temporaryFolder()
+    let folder = try TestSupport.temporaryFolder("datasets")
     do {
       _ = try FashionMNIST.load(.test, folder: folder.path)
       Issue.record("expected an error")
@@ -42,7 +39,7 @@ struct FashionMNISTTests {
   }
 
   @Test func truncatedAndAlteredFilesAreRejected() throws {
-    let folder = try temporaryFolder()
+    let folder = try TestSupport.temporaryFolder("datasets")
     let source = URL(fileURLWithPath: FashionMNIST.defaultFolder)
     for name in ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
       try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))

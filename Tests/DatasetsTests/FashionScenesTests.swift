@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 import Testing
 
@@ -35,17 +36,17 @@ struct FashionScenesTests {
     for (mask, boxes) in zip(scenes.masks, scenes.objects) {
       #expect((1...4).contains(boxes.count))
       for (i, a) in boxes.enumerated() {
-        #expect(a.x1 >= 0 && a.y1 >= 0 && a.x2 <= 64 && a.y2 <= 64)
-        #expect(a.width <= 30 && a.height <= 30)
-        for b in boxes[(i + 1)...] { #expect(a.overlap(b) <= 0.1 + 1e-12) }
+        #expect(a.box.x1 >= 0 && a.box.y1 >= 0 && a.box.x2 <= 64 && a.box.y2 <= 64)
+        #expect(a.box.width() <= 30 && a.box.height() <= 30)
+        for b in boxes[(i + 1)...] { #expect(a.box.intersectionOverUnion(with: b.box) <= 0.1 + 1e-12) }
       }
       // Every object pixel lies in a box, and each box edge touches an object pixel (tight).
       for y in 0..<s {
         for x in 0..<s where mask[y * s + x] > FashionScenes.coverageThreshold {
-          #expect(boxes.contains { Double(x) >= $0.x1 && Double(x) < $0.x2 && Double(y) >= $0.y1 && Double(y) < $0.y2 })
+          #expect(boxes.contains { Double(x) >= $0.box.x1 && Double(x) < $0.box.x2 && Double(y) >= $0.box.y1 && Double(y) < $0.box.y2 })
         }
       }
-      for b in boxes {
+      for b in boxes.map(\.box) {
         let inside = (Int(b.y1)..<Int(b.y2)).flatMap { y in (Int(b.x1)..<Int(b.x2)).map { (x: $0, y: y) } }
           .filter { mask[$0.y * s + $0.x] > FashionScenes.coverageThreshold }
         #expect(inside.contains { $0.x == Int(b.x1) } && inside.contains { $0.x == Int(b.x2) - 1 })
@@ -66,8 +67,8 @@ struct FashionScenesTests {
 
   @Test func overlapIsIoUByHand() {
     let a = LabeledBox(label: 0, x1: 0, y1: 0, x2: 2, y2: 2), b = LabeledBox(label: 0, x1: 1, y1: 1, x2: 3, y2: 3)
-    #expect(abs(a.overlap(b) - 1.0 / 7.0) < 1e-12)
-    #expect(a.overlap(LabeledBox(label: 0, x1: 5, y1: 5, x2: 6, y2: 6)) == 0)
+    #expect(abs(a.box.intersectionOverUnion(with: b.box) - 1.0 / 7.0) < 1e-12)
+    #expect(a.box.intersectionOverUnion(with: Box(x1: 5, y1: 5, x2: 6, y2: 6)) == 0)
   }
 }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 
@@ -60,7 +61,7 @@ struct COCOEvaluationTests {
   func matchesPycocotoolsAndVocEvalOnCrossCheckFiles(seed: Int) throws {
     // Files and expected numbers made by scripts/crosscheck_detections.py with
     // pycocotools 2.0.11 and py-faster-rcnn's voc_eval logic.
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    let folder = TestSupport.fixture("DetectionTests", "Fixtures")
     let data = try COCOFormat.readGroundTruth(folder.appendingPathComponent("crosscheck-\(seed)-gt.json"))
     let dets = try COCOFormat.readDetections(folder.appendingPathComponent("crosscheck-\(seed)-dt.json"), for: data)
     let expected = try JSONSerialization.jsonObject(

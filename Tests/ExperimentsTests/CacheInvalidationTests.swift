@@ -1,7 +1,10 @@
+import TestSupport
 import Foundation
 import Tensor
 import Testing
 
+import ExperimentKit
+import Support
 @testable import Experiments
 
 /// The test's configuration knob (only CacheInvalidationTests touches it).
@@ -12,7 +15,8 @@ enum KnobExperiment: Experiment {
   static let title = "records its knob"
   static let lecture = Lecture.localizationAndDetection
   static let requires: [any Experiment.Type] = []
-  static let sourcePaths = ["Sources/Knob"]
+  static let folder = "Knob"
+  static let uses: [String] = []
   static let dataFiles = ["knob.bin"]
   struct Config: Codable, Sendable { var knob: Int }
   static var quick: Config { Config(knob: knobValue) }
@@ -25,7 +29,8 @@ enum DownstreamExperiment: Experiment {
   static let title = "reads knob-test's results"
   static let lecture = Lecture.localizationAndDetection
   static let requires: [any Experiment.Type] = [KnobExperiment.self]
-  static let sourcePaths = ["Sources/Downstream"]
+  static let folder = "Downstream"
+  static let uses: [String] = []
   struct Config: Codable, Sendable {}
   static let quick = Config()
   static let full = Config()
@@ -35,18 +40,21 @@ enum DownstreamExperiment: Experiment {
 @Suite(.serialized)
 struct CacheInvalidationTests {
   @Test func eachChangeRerunsExactlyWhatItShould() throws {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+    let root = TestSupport.temporaryURL("cache")
     let source = root.appendingPathComponent("src")
     let data = root.appendingPathComponent("data")
-    try FileManager.default.createDirectory(at: source.appendingPathComponent("Sources/Knob"), withIntermediateDirectories: true)
+    let knobFile = source.appendingPathComponent("Sources/Experiments/Knob/Knob.swift")
+    try FileManager.default.createDirectory(at: knobFile.deletingLastPathComponent(), withIntermediateDirectories: true)
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    try Data("let a = 1\n".utf8).write(to: source.appendingPathComponent("Sources/Knob/Knob.swift"))
+    try Data("let a = 1\n".utf8).write(to: knobFile)
     try Data([1, 2, 3]).write(to: data.appendingPathComponent("knob.bin"))
     knobValue = 1
     func run(force: Bool = false) throws -> [Bool] {
-      let options = RunOptions(
+      // The code fingerprints as a build of `source` would embed them.
+      var options = RunOptions(
         profile: .quick, seed: 0, threads: BLAS.threads, resultsRoot: root.appendingPathComponent("results"),
-        modelFolder: root.appendingPathComponent("models"), dataFolder: data.path, sourceRoot: source, force: force)
+        modelFolder: root.appendingPathComponent("models"), dataFolder: data.path, force: force)
+      options.sourceFingerprints = SourceTreeFingerprint.folders(root: source)
       return try Runner.run([KnobExperiment.self, DownstreamExperiment.self], options: options, log: { _ in }).map(\.reused)
     }
     #expect(try run() == [false, false])  // first run
@@ -54,7 +62,7 @@ struct CacheInvalidationTests {
     knobValue = 2
     #expect(try run() == [false, false])  // config changed; knob-test's results changed, so its dependent reruns
     #expect(try run() == [true, true])
-    try Data("let a = 2\n".utf8).write(to: source.appendingPathComponent("Sources/Knob/Knob.swift"))
+    try Data("let a = 2\n".utf8).write(to: knobFile)
     #expect(try run() == [false, true])  // its code changed; same results, so the dependent is kept
     try Data([1, 2, 4]).write(to: data.appendingPathComponent("knob.bin"))
     #expect(try run() == [false, true])  // its data changed

@@ -1,3 +1,6 @@
+import ExperimentKit
+import Models
+import Detection
 import Datasets
 import Foundation
 import Layers
@@ -69,7 +72,7 @@ struct LocalizationNetworkTests {
       for p in bn.parameters { p.value = Tensor.randomUniform(shape: p.value.shape, low: 0.5, high: 1.5, using: &rng) }
     }
     let image = Tensor.randomUniform(shape: [1, 3, 72, 72], low: 0, high: 1, using: &rng)
-    let fcn = SlidingWindow.FullyConvolutional(net)
+    let fcn = FullyConvolutionalLocalizer(net)
     let dense = fcn.forward(image)
     #expect(dense.logits.shape == [1, 10, 4, 4])  // (72 - 48) / 8 + 1 windows per side
     let crops = SlidingWindow.crops(image)
@@ -90,9 +93,9 @@ struct LocalizationNetworkTests {
     // Boxes 0 and 1 overlap with IoU 8/12 and merge (weights 0.75, 0.25); box 2 is far; box 3 is another class.
     let merged = SlidingWindow.greedyMerge([p(0, 10, 1, 0.6), p(2, 12, 1, 0.2), p(40, 50, 1, 0.7), p(1, 11, 2, 0.75)], iouThreshold: 0.5)
     #expect(merged.count == 3)
-    let first = merged.first { $0.box.x1 < 5 && $0.box.label == 1 }!
+    let first = merged.first { $0.box.box.x1 < 5 && $0.box.label == 1 }!
     #expect(abs(first.score - 0.8) < 1e-12)
-    #expect(abs(first.box.x1 - 0.5) < 1e-12 && abs(first.box.x2 - 10.5) < 1e-12)
+    #expect(abs(first.box.box.x1 - 0.5) < 1e-12 && abs(first.box.box.x2 - 10.5) < 1e-12)
     // The merged pair (0.8) beats the strongest single window (0.75): merging answers the agreed box.
     let answer = SlidingWindow.answers([p(0, 10, 1, 0.6), p(2, 12, 1, 0.2), p(1, 11, 2, 0.75)], mergeIoU: 0.5)
     #expect(answer.best.label == 2)
@@ -105,17 +108,18 @@ struct DetectionOneRunTests {
     let root = temporaryResults()
     let models = root.appendingPathComponent("models")
     let localization = LocalizationRegression.Config(
-      trainScenes: 96, testScenes: 32, fineTuneScenes: 32, pairScenes: 32, classEpochs: 1, headEpochs: 1, fineTuneEpochs: 1, pairEpochs: 1,
+      scenes: SceneNetworkConfig(
+        trainScenes: 96, testScenes: 32, fineTuneScenes: 32, pairScenes: 32, classEpochs: 1, headEpochs: 1, fineTuneEpochs: 1, pairEpochs: 1),
       localizationBar: 0)
     let first = try runTiny(LocalizationRegression.self, localization, root: root, folder: "a", models: models)
     try expectChapterKeys("03-localization-regression.md", first)
-    #expect(first.notes["model.backbone"] == "trained")
+    #expect(first.notes["model.scene-classifier"] == "trained")
     let second = try runTiny(LocalizationRegression.self, localization, root: root, folder: "b", models: models)
-    #expect(second.notes["model.backbone"] == "loaded from cache")
+    #expect(second.notes["model.scene-classifier"] == "loaded from cache")
     #expect(second.values["conv.finetuned.meanIoU"]?.value == first.values["conv.finetuned.meanIoU"]?.value)
     #expect(first.values["fc.frozen.classAccuracy"]?.value == first.values["backbone.classAccuracy"]?.value)
 
-    let pose = try runTiny(PoseRegression.self, .init(trainFigures: 64, testFigures: 32, epochs: 1, pckBar: 0), root: root, folder: "p", models: models)
+    let pose = try runTiny(PoseRegression.self, .init(model: .init(trainFigures: 64, epochs: 1), testFigures: 32, pckBar: 0), root: root, folder: "p", models: models)
     try expectChapterKeys("04-pose-regression.md", pose)
   }
 }
@@ -152,7 +156,7 @@ struct VisualizationToolsTests {
 
   @Test func saliencySharesByHand() {
     let map: [Float] = [0, 0, 0, 0, 4, 4, 0, 0, 2]  // 3x3
-    #expect(abs(Saliency.shareInside(map, box: LabeledBox(label: 0, x1: 1, y1: 1, x2: 3, y2: 2), side: 3) - 0.8) < 1e-12)
+    #expect(abs(Saliency.shareInside(map, box: Box(x1: 1, y1: 1, x2: 3, y2: 2), side: 3) - 0.8) < 1e-12)
     #expect(abs(Saliency.topShare(map, fraction: 0.2) - 0.4) < 1e-6)  // one pixel of nine: 4 of 10
   }
 }

@@ -1,3 +1,7 @@
+import ExperimentKit
+import Models
+import Detection
+import TestSupport
 import Foundation
 import Report
 import Layers
@@ -6,11 +10,10 @@ import Testing
 
 @testable import Experiments
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
+let repositoryRoot = TestSupport.repositoryRoot
 
 func temporaryResults() -> URL {
-  FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString)")
+  TestSupport.temporaryURL("results")
 }
 
 struct CatalogTests {
@@ -77,6 +80,7 @@ enum FailingExperiment: Experiment {
   static let title = "fails on purpose"
   static let lecture = Lecture.localizationAndDetection
   static let requires: [any Experiment.Type] = []
+  static let folder = "Failing"
   struct Config: Codable, Sendable { var fail: Bool }
   static let quick = Config(fail: false)
   static let full = Config(fail: true)
@@ -126,7 +130,7 @@ struct ClassifierTests {
   @Test func tinyRunRecordsEveryKeyOfItsChapterAndTheSecondRunLoadsTheModel() throws {
     let root = temporaryResults()
     let models = root.appendingPathComponent("models")
-    let config = Classifier.Config(trainImages: 256, testImages: 128, epochs: 1, accuracyBar: 0.1)
+    let config = Classifier.Config(model: .init(trainImages: 256, testImages: 128, epochs: 1), accuracyBar: 0.1)
     func runOnce(_ folder: String) throws -> (RunContext, Data) {
       let out = root.appendingPathComponent(folder)
       try FileManager.default.createDirectory(at: out.appendingPathComponent("figures"), withIntermediateDirectories: true)
@@ -139,9 +143,9 @@ struct ClassifierTests {
       return (context, try encoder.encode(context.values))
     }
     let (first, firstValues) = try runOnce("a")
-    #expect(first.notes["model"]?.hasPrefix("trained") == true)
+    #expect(first.notes["model.fashion-classifier"]?.hasPrefix("trained") == true)
     let (second, secondValues) = try runOnce("b")
-    #expect(second.notes["model"]?.hasPrefix("loaded") == true)
+    #expect(second.notes["model.fashion-classifier"]?.hasPrefix("loaded") == true)
     #expect(firstValues == secondValues)
     // Every key, figure and table the chapter names exists.
     let chapter = try String(contentsOf: repositoryRoot.appendingPathComponent("chapters/01-classifier.md"), encoding: .utf8)

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 struct ModelFileTests {
   func folder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("models-\(UUID().uuidString)")
+    let url = TestSupport.temporaryURL("models")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

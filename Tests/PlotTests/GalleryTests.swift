@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 
@@ -7,8 +8,7 @@ struct GalleryTests {
   /// Renders the gallery to .build/plot-gallery/ (a person looks at it there)
   /// in every format, and keeps its Scene as a golden.
   @Test func galleryRendersEveryMarkInEveryFormat() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent(".build/plot-gallery")
+    let folder = TestSupport.repositoryRoot.appendingPathComponent(".build/plot-gallery")
     let figure = Gallery.figure()
     let scene = try figure.scene()
     for kind in ["polygon", "image", "marker square", "marker triangle", "marker diamond", "marker cross", "rect", "dash"] {
@@ -60,7 +60,7 @@ struct PerMarkRenderTests {
   func panelRendersToANonBlankPNG(panel: Int) throws {
     var figure = Figure(width: 420, height: 320)
     figure.axes[0] = Gallery.figure().axes[panel]
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("marks-\(UUID().uuidString)")
+    let folder = TestSupport.temporaryURL("marks")
     let url = folder.appendingPathComponent("panel-\(panel).png")
     try figure.write(to: url)
     let data = try Data(contentsOf: url)

@@ -1,9 +1,10 @@
+import TestSupport
 import Foundation
 import Testing
 
 /// Compares `text` with `Goldens/<name>.txt`; with RECORD_GOLDENS=1 writes it instead.
 func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Goldens/\(name).txt")
+  let url = TestSupport.fixture("PlotTests", "Goldens/\(name).txt")
   if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
     try text.write(to: url, atomically: true, encoding: .utf8)
     return

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 #if canImport(FoundationXML)
   import FoundationXML
@@ -81,7 +82,7 @@ struct LayoutTests {
 
 struct RenderTests {
   func folder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("plot-\(UUID().uuidString)")
+    let url = TestSupport.temporaryURL("plot")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 @testable import Report
@@ -31,7 +32,7 @@ struct ReportFixture {
     """
 
   init() throws {
-    root = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+    root = TestSupport.temporaryURL("report")
     let fm = FileManager.default
     try fm.createDirectory(at: results.appendingPathComponent("toy/figures"), withIntermediateDirectories: true)
     try fm.createDirectory(at: chapters, withIntermediateDirectories: true)

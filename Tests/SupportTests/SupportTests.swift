@@ -1,17 +1,13 @@
+import TestSupport
 import Foundation
 import Testing
 
 @testable import Support
 
 struct AtomicFileTests {
-  func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("support-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
 
   @Test func writeCreatesFoldersAndLeavesNoTemporaryFile() throws {
-    let folder = try temporaryFolder()
+    let folder = try TestSupport.temporaryFolder("support")
     let file = folder.appendingPathComponent("a/b/c.txt")
     try AtomicFile.write("hello", to: file)
     try AtomicFile.write("again", to: file)
@@ -20,7 +16,7 @@ struct AtomicFileTests {
   }
 
   @Test func writingIntoAFileThatIsAFolderFailsAndNamesThePath() throws {
-    let folder = try temporaryFolder()
+    let folder = try TestSupport.temporaryFolder("support")
     let blocker = folder.appendingPathComponent("blocker")
     try AtomicFile.write("x", to: blocker)
     #expect(throws: FileError.self) { try AtomicFile.write("y", to: blocker.appendingPathComponent("inside.txt")) }
@@ -28,7 +24,7 @@ struct AtomicFileTests {
   }
 
   @Test func replaceDirectorySwapsTheWholeFolder() throws {
-    let root = try temporaryFolder()
+    let root = try TestSupport.temporaryFolder("support")
     let destination = root.appendingPathComponent("results")
     try AtomicFile.write("old", to: destination.appendingPathComponent("old.txt"))
     let staged = root.appendingPathComponent("staged")

@@ -7,9 +7,14 @@ public enum TestSupport {
   public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+  /// A fresh path (nothing there yet) under the system's temporary folder, named after `label`.
+  public static func temporaryURL(_ label: String = "convnotes-test", extension ext: String = "") -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)\(ext)")
+  }
+
   /// A new empty folder under the system's temporary folder, named after `label`.
   public static func temporaryFolder(_ label: String = "convnotes-test") throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+    let url = temporaryURL(label)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

@@ -19,7 +19,7 @@ extension RunContext {
     if let metadata = modelCache.load(key, into: weights, log: log),
       let history = metadata["history"].flatMap({ try? JSONDecoder().decode(M.History.self, from: Data($0.utf8)) })
     {
-      note("model.\(model.name)", "loaded from cache")
+      if notes["model.\(model.name)"] == nil { note("model.\(model.name)", "loaded from cache") }
       return Trained(network: network, history: history)
     }
     log("training \(model.name) (not in the model cache \(modelCache.folder.path))")

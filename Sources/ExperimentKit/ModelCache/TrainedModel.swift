@@ -6,6 +6,7 @@
 // run's seed and thread count, the matrix-product kernel, and the keys of
 // the models it starts from.
 import Foundation
+import BuildInfo
 import Datasets
 import Layers
 
@@ -39,12 +40,15 @@ extension TrainedModel {
   public var startsFrom: [any TrainedModel] { [] }
 
   /// The cache key (see the file header); `seed` and `threads` are the run's.
-  public func cacheKey(seed: UInt64, threads: Int, dataChecksums: [String: String] = FashionMNIST.expectedChecksums) -> String {
+  public func cacheKey(
+    seed: UInt64, threads: Int, dataChecksums: [String: String] = FashionMNIST.expectedChecksums,
+    sourceFingerprints: [String: String] = BuildInfo.folderFingerprints
+  ) -> String {
     ModelCache.key(
-      ["model \(name)", "code \(CodeFingerprint.of(units: ["ExperimentKit", Self.folder] + Self.uses))", "settings \(settings)",
+      ["model \(name)", "code \(CodeFingerprint.of(units: ["ExperimentKit", Self.folder] + Self.uses, table: sourceFingerprints))", "settings \(settings)",
        "seed \(seed)", "threads \(threads)"]
         + Self.dataFiles.sorted().map { "data \($0)=\(dataChecksums[$0] ?? "missing")" }
-        + startsFrom.map { "starts from \($0.cacheKey(seed: seed, threads: threads, dataChecksums: dataChecksums))" })
+        + startsFrom.map { "starts from \($0.cacheKey(seed: seed, threads: threads, dataChecksums: dataChecksums, sourceFingerprints: sourceFingerprints))" })
   }
 }
 

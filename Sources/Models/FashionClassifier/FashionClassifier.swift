@@ -21,6 +21,10 @@ public struct FashionClassifier: TrainedModel {
     public var momentum: Float = 0.9
     public var weightDecay: Float = 5e-4
     public var netSeed: UInt64 = 1
+
+    public init(trainImages: Int, testImages: Int, epochs: Int) {
+      (self.trainImages, self.testImages, self.epochs) = (trainImages, testImages, epochs)
+    }
   }
 
   public static let full = Config(trainImages: 60_000, testImages: 10_000, epochs: 6)

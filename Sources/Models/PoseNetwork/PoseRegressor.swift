@@ -17,6 +17,8 @@ public struct PoseRegressor: TrainedModel {
     public var batchSize = 64
     public var learningRate: Float = 0.002
     public var netSeed: UInt64 = 5
+
+    public init(trainFigures: Int, epochs: Int) { (self.trainFigures, self.epochs) = (trainFigures, epochs) }
   }
 
   public static let full = Config(trainFigures: 8_000, epochs: 4)

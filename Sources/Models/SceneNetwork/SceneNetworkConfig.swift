@@ -26,6 +26,13 @@ public struct SceneNetworkConfig: Codable, Sendable, Equatable {
   public var boxWeight: Float = 5
   public var netSeed: UInt64 = 3
 
+  public init(
+    trainScenes: Int, testScenes: Int, fineTuneScenes: Int, pairScenes: Int, classEpochs: Int, headEpochs: Int, fineTuneEpochs: Int, pairEpochs: Int
+  ) {
+    (self.trainScenes, self.testScenes, self.fineTuneScenes, self.pairScenes) = (trainScenes, testScenes, fineTuneScenes, pairScenes)
+    (self.classEpochs, self.headEpochs, self.fineTuneEpochs, self.pairEpochs) = (classEpochs, headEpochs, fineTuneEpochs, pairEpochs)
+  }
+
   public static let full = SceneNetworkConfig(
     trainScenes: 14_000, testScenes: 2_000, fineTuneScenes: 4_000, pairScenes: 8_000, classEpochs: 5, headEpochs: 6, fineTuneEpochs: 1,
     pairEpochs: 2)

@@ -36,19 +36,22 @@ public enum LocalizationRegression: Experiment {
   public static let dataFiles = FashionMNIST.files
 
   public struct Config: Codable, Sendable {
+    /// How the scene networks are trained (the profile's SceneNetworkConfig,
+    /// which sliding-window, occlusion and saliency load too).
+    public var scenes: SceneNetworkConfig
     /// Localization accuracy the best one-object variant must reach.
     public var localizationBar: Double
   }
 
-  public static let full = Config(localizationBar: 0.6)
-  public static let quick = Config(localizationBar: 0.3)
+  public static let full = Config(scenes: .full, localizationBar: 0.6)
+  public static let quick = Config(scenes: .quick, localizationBar: 0.3)
 
   // MARK: - Run
 
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs: the scenes and the trained nets (Models/SceneNetwork: step 1,
     // then each head after steps 2 and 3, and the K x 4 net), from the model cache.
-    let sceneConfig = SceneNetworkConfig.of(context.profile)
+    let sceneConfig = config.scenes
     let data = try context.timed("generate scenes") { try SceneTrainingData.load(sceneConfig, context: context) }
     let testItems = try context.fashionMNIST(.test)
     let pairTest = SceneSets.scenes("pairs", .test, count: sceneConfig.testScenes, source: testItems, runSeed: context.seed)

@@ -32,19 +32,21 @@ public enum PoseRegression: Experiment {
   public static let uses = ["Layers", "Datasets", "Plot", PoseRegressor.folder, SceneClassifier.folder]
 
   public struct Config: Codable, Sendable {
+    /// How the regressor is trained (Models/PoseNetwork).
+    public var model: PoseRegressor.Config
     public var testFigures: Int
     /// The PCK@0.2 this profile must reach.
     public var pckBar: Double
   }
 
-  public static let full = Config(testFigures: 1_000, pckBar: 0.75)
-  public static let quick = Config(testFigures: 300, pckBar: 0.3)
+  public static let full = Config(model: PoseRegressor.full, testFigures: 1_000, pckBar: 0.75)
+  public static let quick = Config(model: PoseRegressor.quick, testFigures: 300, pckBar: 0.3)
 
   static let joints = PoseRegressor.joints
 
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs: the stick figures and the trained regressor (Models/PoseNetwork).
-    let model = PoseRegressor(profile: context.profile)
+    let model = PoseRegressor(config: config.model)
     let train = context.timed("generate") { model.trainingFigures(context) }
     let test = context.timed("generate") { SceneSets.figures(.test, count: config.testFigures, runSeed: context.seed) }
     let trained = try context.model(model)

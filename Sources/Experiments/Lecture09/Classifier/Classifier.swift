@@ -27,16 +27,19 @@ public enum Classifier: Experiment {
   public static let dataFiles = FashionMNIST.files
 
   public struct Config: Codable, Sendable {
+    /// How the net is trained (the profile's FashionClassifier configuration,
+    /// which every chapter that studies the net loads).
+    public var model: FashionClassifier.Config
     /// The test accuracy this profile must reach (the 91% for full).
     public var accuracyBar: Double
   }
 
-  public static let full = Config(accuracyBar: 0.91)
-  public static let quick = Config(accuracyBar: 0.78)
+  public static let full = Config(model: FashionClassifier.full, accuracyBar: 0.91)
+  public static let quick = Config(model: FashionClassifier.quick, accuracyBar: 0.78)
 
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs: the net (from the model cache, or trained now) and its data.
-    let model = FashionClassifier(profile: context.profile)
+    let model = FashionClassifier(config: config.model)
     let (train, test) = try model.data(context)
     let trained = try context.model(model)
     let (net, history) = (trained.network, trained.history)

@@ -1,0 +1,13 @@
+// Every shared network of a profile, for `convnotes list --keys` (which
+// model-cache file is which) and for the tests that check the keys follow
+// the code they are made from.
+import ExperimentKit
+
+public enum ModelCatalog {
+  public static func all(_ profile: Profile) -> [any TrainedModel] {
+    let scenes = SceneNetworkConfig.of(profile)
+    return [FashionClassifier(profile: profile), SceneClassifier(config: scenes)]
+      + SceneLocalizer.variants.map { SceneLocalizer($0, config: scenes) }
+      + [PairLocalizer(config: scenes), PoseRegressor(profile: profile)]
+  }
+}
