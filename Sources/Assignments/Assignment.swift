@@ -28,14 +28,19 @@ public struct AssignmentTest: Sendable {
   public var inputs: @Sendable (_ index: Int, _ rng: inout SplitMix64) -> Values
   /// Outputs of one case through `implementation` (in the submission's process).
   public var compute: @Sendable (_ inputs: Values, _ implementation: Implementation) throws -> Values
+  /// For a backward pass: a gradient check of the submission's outputs against
+  /// the reference's forward (run by the grader when a case fails), e.g.
+  /// "gradient check of dx against the forward: relative error 0.31".
+  public var gradientCheck: (@Sendable (_ inputs: Values, _ actual: Values) throws -> String)?
 
   public init(
     _ id: String, _ title: String, region: String, points: Int, cases: Int, tolerance: Double = 1e-4,
     inputs: @escaping @Sendable (Int, inout SplitMix64) -> Values,
-    compute: @escaping @Sendable (Values, Implementation) throws -> Values
+    compute: @escaping @Sendable (Values, Implementation) throws -> Values,
+    gradientCheck: (@Sendable (Values, Values) throws -> String)? = nil
   ) {
     (self.id, self.title, self.region, self.points, self.cases, self.tolerance) = (id, title, region, points, cases, tolerance)
-    (self.inputs, self.compute) = (inputs, compute)
+    (self.inputs, self.compute, self.gradientCheck) = (inputs, compute, gradientCheck)
   }
 
   /// The seeded inputs of every case.

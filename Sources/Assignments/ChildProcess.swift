@@ -83,7 +83,8 @@ public struct ChildProcessRunner: CheckRunner {
     let diagnosis = Self.diagnosis(errText)
     if process.terminationReason == .uncaughtSignal {
       let signal = process.terminationStatus
-      let what = signal == SIGXCPU ? "ran out of CPU time" : signal == SIGKILL ? "was killed (memory?)" : "crashed (signal \(signal))"
+      let memory = errText.lowercased().contains("alloc") || errText.lowercased().contains("out of memory")
+      let what = signal == SIGXCPU ? "ran out of CPU time" : memory ? "ran out of memory (limit \(memoryLimitMB) MB)" : "signal \(signal)"
       return .failed(status: .crashed, message: diagnosis.isEmpty ? what : "\(what): \(diagnosis)")
     }
     if process.terminationStatus != 0 {

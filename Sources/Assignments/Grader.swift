@@ -149,7 +149,8 @@ public enum Grader {
       for (k, (e, a)) in zip(expected, actual).enumerated() {
         for key in e.arrays.keys.sorted() {
           if let problem = Compare.mismatch(key, expected: e.arrays[key]!, actual: a.arrays[key], tolerance: test.tolerance) {
-            return result(.failed, "case \(k + 1) of \(expected.count): \(problem)")
+            let check = test.gradientCheck.flatMap { try? $0(inputs[k], a) }.map { "; \($0)" } ?? ""
+            return result(.failed, "case \(k + 1) of \(expected.count): \(problem)\(check)")
           }
         }
       }

@@ -93,6 +93,14 @@ enum LayersAssignment {
         compute: { v, impl in
           let g = impl.conv2dBackward(try v.tensor("dout"), try v.tensor("x"), try v.tensor("w"), try v.ints("stride")[0], try v.ints("padding")[0])
           return Values(["dx": NumericArray(g.dx), "dw": NumericArray(g.dw), "db": NumericArray(g.db)])
+        },
+        gradientCheck: { v, actual in
+          let (x, w, b, dout) = (try v.tensor("x"), try v.tensor("w"), try v.tensor("b"), try v.tensor("dout"))
+          let (stride, padding) = (try v.ints("stride")[0], try v.ints("padding")[0])
+          return [
+            GradientChecks.dotProduct("dx", forward: { Reference.conv2d($0, weight: w, bias: b, stride: stride, padding: padding) }, at: x, cotangent: dout, gradient: try actual.tensor("dx")),
+            GradientChecks.dotProduct("dw", forward: { Reference.conv2d(x, weight: $0, bias: b, stride: stride, padding: padding) }, at: w, cotangent: dout, gradient: try actual.tensor("dw")),
+          ].joined(separator: "; ")
         }),
       AssignmentTest(
         "maxpool-forward", "max pooling forward (2x2/2, overlapping 3x3/2)", region: "maxpool-forward", points: 5, cases: 3,
@@ -103,6 +111,12 @@ enum LayersAssignment {
         points: 10, cases: 3, inputs: { poolInputs($0, &$1, backward: true) },
         compute: { v, impl in
           Values(["dx": NumericArray(impl.maxPoolBackward(try v.tensor("dout"), try v.tensor("x"), try v.ints("size")[0], try v.ints("stride")[0]))])
+        },
+        gradientCheck: { v, actual in
+          let (size, stride) = (try v.ints("size")[0], try v.ints("stride")[0])
+          return GradientChecks.dotProduct(
+            "dx", forward: { Reference.maxPool($0, size: size, stride: stride) }, at: try v.tensor("x"), cotangent: try v.tensor("dout"),
+            gradient: try actual.tensor("dx"), step: 1e-3)
         }),
       reluTest(.gradient, points: 3, title: "ReLU backward, gradient rule (pass where the input was positive)"),
       reluTest(.deconvnet, points: 3, title: "ReLU backward, deconvnet rule (pass where the gradient is positive)"),
@@ -113,6 +127,12 @@ enum LayersAssignment {
         compute: { v, impl in Values(["loss": NumericArray(scalar: Double(impl.softmaxCrossEntropy(try v.tensor("logits"), try v.ints("labels")).value))]) }),
       AssignmentTest(
         "softmax-gradient", "softmax cross-entropy: dL/dlogits", region: "softmax-cross-entropy", points: 5, cases: 3, inputs: softmaxInputs,
-        compute: { v, impl in Values(["dlogits": NumericArray(impl.softmaxCrossEntropy(try v.tensor("logits"), try v.ints("labels")).gradient)]) }),
+        compute: { v, impl in Values(["dlogits": NumericArray(impl.softmaxCrossEntropy(try v.tensor("logits"), try v.ints("labels")).gradient)]) },
+        gradientCheck: { v, actual in
+          let labels = try v.ints("labels")
+          return GradientChecks.dotProduct(
+            "dlogits", forward: { Tensor(shape: [1], scalars: [softmaxCrossEntropy(logits: $0, labels: labels).value]) }, at: try v.tensor("logits"),
+            cotangent: Tensor(shape: [1], scalars: [1]), gradient: try actual.tensor("dlogits"))
+        }),
     ])
 }

@@ -76,7 +76,12 @@ enum VisualizationAssignment {
           let shape = featureShape(i)
           return Values(["features": NumericArray(randn(shape, &rng)), "dgram": NumericArray(randn([shape[1], shape[1]], &rng))])
         },
-        compute: { v, impl in Values(["dfeatures": NumericArray(impl.gramBackward(try v.tensor("dgram"), try v.tensor("features")))]) }),
+        compute: { v, impl in Values(["dfeatures": NumericArray(impl.gramBackward(try v.tensor("dgram"), try v.tensor("features")))]) },
+        gradientCheck: { v, actual in
+          GradientChecks.dotProduct(
+            "dfeatures", forward: { gramForward($0).gram }, at: try v.tensor("features"), cotangent: try v.tensor("dgram"),
+            gradient: try actual.tensor("dfeatures"))
+        }),
       AssignmentTest(
         "style-loss", "style loss Σ (G - A)² and its gradient", region: "style-loss", points: 5, cases: 2,
         inputs: { i, rng in
