@@ -20,7 +20,7 @@ report: build
 
 test: setup
 	$(SWIFT) build -c release --product convnotes
-	CONVNOTES_CONSUMER_TEST=1 $(SWIFT) test
+	CONVNOTES_CONSUMER_TEST=1 CONVNOTES_ASSIGNMENT_E2E=1 $(SWIFT) test  # also builds a consumer package and one student copy
 	$(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
 	$(RELEASE) verify --results .build/quick-results --junit .build/quick-results/verify.xml
 

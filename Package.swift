@@ -100,3 +100,11 @@ let package = Package(
     .testTarget(name: "ConvNotesCLITests", dependencies: ["TestSupport", "convnotes"], exclude: ["Consumer"]),
   ]
 )
+
+// MARK: - Assignments (issue 16): student copies with solutions stripped, and the autograder.
+// Appended as one block; `convnotes` gains the module below.
+package.targets += [
+  .target(name: "Assignments", dependencies: ["Support", "Tensor", "Layers", "Detection"], exclude: ["README.md"]),
+  .testTarget(name: "AssignmentsTests", dependencies: ["Assignments", "Layers", "Detection", "Tensor", "Support"]),
+]
+for target in package.targets where target.name == "convnotes" { target.dependencies.append("Assignments") }

@@ -19,6 +19,7 @@
 /// VOC 2010+ AP: exact area under the monotone precision envelope.
 public func averagePrecisionArea(recall: [Double], precision: [Double]) -> Double {
   precondition(recall.count == precision.count, "averagePrecisionArea: length mismatch")
+  // BEGIN SOLUTION ap-voc
   let mrec = [0.0] + recall + [1.0]
   var mpre = [0.0] + precision + [0.0]
   if mpre.count >= 2 {
@@ -29,11 +30,13 @@ public func averagePrecisionArea(recall: [Double], precision: [Double]) -> Doubl
     ap += (mrec[i + 1] - mrec[i]) * mpre[i + 1]
   }
   return ap
+  // END SOLUTION
 }
 
 /// VOC 2007 AP: 11-point interpolated.
 public func averagePrecision11Point(recall: [Double], precision: [Double]) -> Double {
   precondition(recall.count == precision.count, "averagePrecision11Point: length mismatch")
+  // BEGIN SOLUTION ap-voc07
   var ap = 0.0
   for i in 0...10 {
     let t = Double(i) * 0.1
@@ -42,6 +45,7 @@ public func averagePrecision11Point(recall: [Double], precision: [Double]) -> Do
     ap += (best ?? 0) / 11
   }
   return ap
+  // END SOLUTION
 }
 
 /// COCO's recall thresholds, as numpy.linspace(0, 1, 101) computes them.
@@ -59,6 +63,7 @@ public func interpolatedPrecision(
   recall: [Double], precision: [Double], at thresholds: [Double]
 ) -> [Double] {
   precondition(recall.count == precision.count, "interpolatedPrecision: length mismatch")
+  // BEGIN SOLUTION ap-coco
   var envelope = precision
   if envelope.count >= 2 {
     for i in stride(from: envelope.count - 1, to: 0, by: -1) where envelope[i] > envelope[i - 1] {
@@ -74,4 +79,5 @@ public func interpolatedPrecision(
     out[k] = envelope[position]
   }
   return out
+  // END SOLUTION
 }

@@ -399,7 +399,11 @@ struct CompileState {
       error(line, "snippet: no `// snippet.\(parts[1])` ... `// snippet.end` region in `\(parts[0])`")
       return ""
     }
-    let body = Array(lines[(start + 1)..<end])
+    // Assignment markers (Sources/Assignments) are for the grader, not the reader.
+    let body = lines[(start + 1)..<end].filter { line in
+      let t = line.trimmingCharacters(in: .whitespaces)
+      return !(t.hasPrefix("// BEGIN SOLUTION") || t.hasPrefix("// END SOLUTION") || t.hasPrefix("// STUB:"))
+    }
     let indent = body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
     let code = body.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }.joined(separator: "\n")
     return """

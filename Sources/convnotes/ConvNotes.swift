@@ -20,6 +20,7 @@ struct ConvNotesCommand: ParsableCommand {
     subcommands: [
       ListCommand.self, RunCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self,
       EvalDetectionsCommand.self, TSNECommand.self, BenchCommand.self,
+      AssignmentCommand.self, GradeCommand.self,  // issue 16: Sources/Assignments
     ])
 
   /// Errors print as one line (`convnotes: ...`); help and version print in full.

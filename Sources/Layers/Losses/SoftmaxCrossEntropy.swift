@@ -31,6 +31,7 @@ public func softmax(_ logits: Tensor) -> Tensor {
 /// (mean loss, dL/dlogits) for logits (N, C) and integer labels in 0..<C.
 public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (value: Float, gradient: Tensor) {
   precondition(logits.rank == 2 && logits.shape[0] == labels.count, "softmaxCrossEntropy: logits \(logits.shape), \(labels.count) labels")
+  // BEGIN SOLUTION softmax-cross-entropy
   let (n, c) = (logits.shape[0], logits.shape[1])
   var grad = softmax(logits)
   var loss = 0.0
@@ -44,4 +45,5 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int]) -> (value: Float,
   }
   grad.scale(by: 1 / Float(n))
   return (Float(loss / Double(n)), grad)
+  // END SOLUTION
 }

@@ -12,10 +12,20 @@ import Tensor
 public struct GramCache {
   let features: Tensor  // (C, H*W)
   let normalizer: Float
+
+  /// The cache `gramForward(features)` returns, without computing the Gram matrix.
+  public init(features: Tensor) {
+    precondition(features.rank == 4 && features.shape[0] == 1, "GramCache: expected (1, C, H, W), got \(features.shape)")
+    let (c, hw) = (features.shape[1], features.shape[2] * features.shape[3])
+    self.init(features: features.reshaped([c, hw]), normalizer: Float(c * hw))
+  }
+
+  init(features: Tensor, normalizer: Float) { (self.features, self.normalizer) = (features, normalizer) }
 }
 
 public func gramForward(_ features: Tensor) -> (gram: Tensor, cache: GramCache) {
   precondition(features.rank == 4 && features.shape[0] == 1, "gramForward: expected (1, C, H, W), got \(features.shape)")
+  // BEGIN SOLUTION gram-forward
   let c = features.shape[1]
   let hw = features.shape[2] * features.shape[3]
   let f = features.reshaped([c, hw])
@@ -24,9 +34,11 @@ public func gramForward(_ features: Tensor) -> (gram: Tensor, cache: GramCache) 
   gemm(f, transposeA: false, f, transposeB: true, into: &g, beta: 0)
   g.scale(by: 1 / normalizer)
   return (g, GramCache(features: f, normalizer: normalizer))
+  // END SOLUTION
 }
 
 public func gramBackward(_ dGram: Tensor, cache: GramCache) -> Tensor {
+  // BEGIN SOLUTION gram-backward
   let c = cache.features.shape[0]
   var symmetric = dGram
   symmetric.withMutablePointer { s in
@@ -38,15 +50,18 @@ public func gramBackward(_ dGram: Tensor, cache: GramCache) -> Tensor {
   gemm(symmetric, transposeA: false, cache.features, transposeB: false, into: &df, beta: 0)
   df.scale(by: 1 / cache.normalizer)
   return df
+  // END SOLUTION
 }
 
 /// Σ (G(F) - A)² and its gradient with respect to F (1, C, H, W).
 public func styleLoss(features: Tensor, targetGram: Tensor) -> (value: Float, gradient: Tensor) {
+  // BEGIN SOLUTION style-loss
   let (g, cache) = gramForward(features)
   var diff = g - targetGram
   let value = diff.dot(diff)
   diff.scale(by: 2)
   return (Float(value), gramBackward(diff, cache: cache).reshaped(features.shape))
+  // END SOLUTION
 }
 
 /// Total variation (squared differences of neighbours) and its gradient.

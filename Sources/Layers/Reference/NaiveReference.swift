@@ -6,6 +6,7 @@ import Tensor
 public enum Reference {
   /// Direct convolution: x (N, C, H, W), w (F, C, K, K), b (F).
   public static func conv2d(_ x: Tensor, weight w: Tensor, bias b: Tensor, stride: Int, padding: Int) -> Tensor {
+    // BEGIN SOLUTION conv-forward
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (f, k) = (w.shape[0], w.shape[2])
     let oh = (h + 2 * padding - k) / stride + 1, ow = (wd + 2 * padding - k) / stride + 1
@@ -30,11 +31,14 @@ public enum Reference {
       }
     }
     return y
+    // END SOLUTION
   }
 
   /// Max pooling, first maximum wins.
   public static func maxPool(_ x: Tensor, size: Int, stride: Int) -> Tensor {
+    // BEGIN SOLUTION maxpool-forward
     pool(x, size: size, stride: stride) { $0.max() ?? 0 }
+    // END SOLUTION
   }
 
   /// Average pooling.
