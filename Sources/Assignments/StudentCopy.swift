@@ -135,8 +135,9 @@ public enum StudentCopy {
       grades your code against `\(fixturesPath(a.id))`: inputs and the reference's outputs computed when \
       this copy was made. A failing test says what was wrong (the relative error and where, the indices \
       NMS kept, a crash's message). The book is your other check: `make report` runs the chapters on \
-      your code and shows which claims fail (an experiment whose code reaches a function you have not \
-      written yet stops at its `fatalError`).
+      your code and `convnotes verify` lists the claims that fail. Until a function is written, an \
+      experiment that calls it stops at its `fatalError`, and so does `make report` (in `layers`, the \
+      classifier's training calls ReLU's backward and the loss, so the book returns once those work).
 
       ## How you are graded
 
