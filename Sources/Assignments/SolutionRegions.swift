@@ -84,7 +84,12 @@ public enum SolutionRegions {
         stubs.isEmpty
         ? ["\(indent)// TODO: your code here (see ASSIGNMENT.md).", "\(indent)fatalError(\(swiftStringLiteral(message(region))))"]
         : stubs
-      lines.replaceSubrange((region.begin - 1)..<region.end, with: replacement)
+      // Snippet markers inside the region stay, so a chapter that quotes the
+      // code shows the stub in a student copy instead of losing its snippet.
+      let snippetMarkers = body.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("// snippet.") }
+      let opening = snippetMarkers.filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("// snippet.end") }
+      let closing = snippetMarkers.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("// snippet.end") }
+      lines.replaceSubrange((region.begin - 1)..<region.end, with: opening + replacement + closing)
     }
     return (lines.joined(separator: "\n"), regions)
   }

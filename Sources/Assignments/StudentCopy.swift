@@ -136,8 +136,10 @@ public enum StudentCopy {
       this copy was made. A failing test says what was wrong (the relative error and where, the indices \
       NMS kept, a crash's message). The book is your other check: `make report` runs the chapters on \
       your code and `convnotes verify` lists the claims that fail. Until a function is written, an \
-      experiment that calls it stops at its `fatalError`, and so does `make report` (in `layers`, the \
-      classifier's training calls ReLU's backward and the loss, so the book returns once those work).
+      experiment that calls it stops at its `fatalError`; `make report` runs every experiment in its \
+      own process, so the others still run and the book shows which chapters have no results yet \
+      (in `layers`, the classifier's training calls ReLU's backward and the loss, so the chapters that \
+      study the classifier return once those work).
 
       ## How you are graded
 

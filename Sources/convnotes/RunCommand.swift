@@ -12,6 +12,12 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var options: RunOptionsGroup
 
+  @Flag(help: "Run only the named experiments, not what they require (their results must be there).")
+  var only = false
+
+  @Flag(help: "Run each experiment in a child process and go on past one that fails or crashes (exit 1 at the end if any did).")
+  var keepGoing = false
+
   func validate() throws {
     guard !ids.isEmpty else { throw ValidationError("name an experiment (see `convnotes list`), or use `convnotes all`") }
     for id in ids where Catalog.experiment(id: id) == nil {
@@ -24,7 +30,12 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    try Runner.run(Catalog.withPrerequisites(ids), options: options.runOptions)
+    let experiments = only ? ids.compactMap { Catalog.experiment(id: $0) } : Catalog.withPrerequisites(ids)
+    if keepGoing {
+      try IsolatedRuns.run(experiments, options: options)
+    } else {
+      try Runner.run(experiments, options: options.runOptions)
+    }
   }
 }
 
@@ -34,7 +45,14 @@ struct AllCommand: ParsableCommand {
 
   @OptionGroup var options: RunOptionsGroup
 
+  @Flag(help: "Run each experiment in a child process and go on past one that fails or crashes (exit 1 at the end if any did).")
+  var keepGoing = false
+
   func run() throws {
-    try Runner.run(Catalog.all, options: options.runOptions)
+    if keepGoing {
+      try IsolatedRuns.run(Catalog.all, options: options)
+    } else {
+      try Runner.run(Catalog.all, options: options.runOptions)
+    }
   }
 }

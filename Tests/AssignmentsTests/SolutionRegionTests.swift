@@ -37,6 +37,12 @@ struct SolutionRegionTests {
     #expect(!text.contains("42") && !text.contains("STUB"))
   }
 
+  @Test func snippetMarkersInsideARegionSurviveAroundTheStub() throws {
+    let source = "func h() -> Int {\n  // BEGIN SOLUTION c\n  // snippet.core\n  return 7\n  // snippet.end\n  // END SOLUTION\n}"
+    let (text, _) = try SolutionRegions.strip(source, ids: ["c"]) { _ in "h is yours" }
+    #expect(text == "func h() -> Int {\n  // snippet.core\n  // TODO: your code here (see ASSIGNMENT.md).\n  fatalError(\"h is yours\")\n  // snippet.end\n}")
+  }
+
   @Test func malformedRegionsAreErrorsWithTheLine() throws {
     #expect(throws: SolutionRegions.SyntaxError.self) { try SolutionRegions.regions(in: "// BEGIN SOLUTION a\n// BEGIN SOLUTION b\n") }
     #expect(throws: SolutionRegions.SyntaxError.self) { try SolutionRegions.regions(in: "x\n// END SOLUTION\n") }

@@ -225,3 +225,20 @@ func aConsumerPackageBuildsAgainstTheLibraryProducts() throws {
   #expect(inside.out.contains("experiment saliency code ") && inside.out.contains("model fashion-classifier "))
   #expect(!inside.out.contains("absent"))
 }
+
+/// --keep-going: an experiment that fails costs only itself and what reads
+/// its results; the rest still run, and the exit status says so at the end.
+@Test func keepGoingRunsWhatItCanAndFailsAtTheEnd() throws {
+  let out = try TestSupport.temporaryFolder("keep-going")
+  defer { try? FileManager.default.removeItem(at: out) }
+  let r = try convnotes([
+    "run", "fashion-scenes", "localization-regression", "map-evaluation", "--keep-going", "--profile", "quick",
+    "--data-dir", out.appendingPathComponent("no-data").path, "--out", out.path, "--models", out.appendingPathComponent("models").path,
+  ])
+  #expect(r.status == 1)
+  #expect(r.err.contains("fashion-scenes failed (exit"))
+  #expect(r.err.contains("localization-regression skipped: it reads the results of fashion-scenes"))
+  #expect(r.err.contains("1 experiment failed (fashion-scenes); skipped, as they read its results: localization-regression"))
+  #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("map-evaluation/results.json").path))
+  #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("fashion-scenes/results.json").path))
+}

@@ -26,6 +26,7 @@ extension RunContext {
     let history = try timed("train \(model.name)") { try model.train(network, in: self) }
     let json = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
     try modelCache.save(key, network: weights, metadata: ["history": json, "model": model.name, "settings": model.settings])
+    try? FileManager.default.removeItem(at: modelCache.checkpointURL(for: key))  // a training checkpoint is no longer needed
     note("model.\(model.name)", "trained")
     return Trained(network: network, history: history)
   }

@@ -46,17 +46,21 @@ public struct TrainingLoop {
 
   /// Runs every epoch; `step` trains on one batch.
   public func run(using rng: inout SplitMix64, step: (Step) -> Report) {
-    run(using: &rng, step: step, afterEpoch: { _ in })
+    run(using: &rng, step: step, afterEpoch: { _, _ in })
   }
 
-  /// Runs every epoch; `step` trains on one batch, `afterEpoch` sees each epoch's end.
+  /// Runs every epoch from `firstEpoch` (later than 1 when resuming from a
+  /// checkpoint, with the generator saved there); `step` trains on one batch,
+  /// `afterEpoch` sees each epoch's end with the generator's state then (what
+  /// a checkpoint saves to resume from the next epoch).
   public func run(
-    using rng: inout SplitMix64, step: (Step) throws -> Report, afterEpoch: (_ epoch: Int) throws -> Void
+    using rng: inout SplitMix64, from firstEpoch: Int = 1, step: (Step) throws -> Report,
+    afterEpoch: (_ epoch: Int, _ generator: SplitMix64) throws -> Void
   ) rethrows {
-    guard epochs > 0 else { return }
+    guard epochs > 0, firstEpoch <= epochs else { return }
     let progress = showsProgress ? TrainingProgress(label: label, totalSteps: totalSteps) : nil
-    var index = 0, seen = 0
-    for epoch in 1...epochs {
+    var index = (firstEpoch - 1) * stepsPerEpoch, seen = 0
+    for epoch in firstEpoch...epochs {
       let order = seededPermutation(examples, using: &rng)
       var correct = 0, counted = 0
       for start in Swift.stride(from: 0, to: examples, by: batchSize) {
@@ -70,7 +74,7 @@ public struct TrainingLoop {
           epoch: epoch, epochs: epochs, step: index, loss: report.loss, accuracy: counted > 0 ? Double(correct) / Double(counted) : 0,
           images: seen)
       }
-      try afterEpoch(epoch)
+      try afterEpoch(epoch, rng)
     }
   }
 }

@@ -15,7 +15,7 @@ public struct SGD: Optimizer {
   public var learningRate: Float
   public var momentum: Float
   public var weightDecay: Float
-  private var velocity: [ObjectIdentifier: Tensor] = [:]
+  var velocity: [ObjectIdentifier: Tensor] = [:]
 
   public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
     (self.learningRate, self.momentum, self.weightDecay) = (learningRate, momentum, weightDecay)
@@ -48,8 +48,8 @@ public struct Adam: Optimizer {
   public var beta1: Float
   public var beta2: Float
   public var epsilon: Float
-  private var moments: [ObjectIdentifier: (m: Tensor, v: Tensor)] = [:]
-  private var steps = 0
+  var moments: [ObjectIdentifier: (m: Tensor, v: Tensor)] = [:]
+  var steps = 0
 
   public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
     (self.learningRate, self.beta1, self.beta2, self.epsilon) = (learningRate, beta1, beta2, epsilon)

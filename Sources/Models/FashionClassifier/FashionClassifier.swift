@@ -63,7 +63,15 @@ public struct FashionClassifier: TrainedModel {
     var sgd = SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
     var correct = 0, counted = 0
     var windowLoss: Float = 0, windowCount = 0
-    try loop.run(using: &rng) { step in
+    // Resume after the last finished epoch of a run that was stopped.
+    let checkpoint = context.checkpoint(for: self, network: net, state: Progress.self)
+    var firstEpoch = 1
+    if let saved = checkpoint.restore(into: &sgd) {
+      (rng, history, windowLoss, windowCount) = (saved.rng, saved.state.history, saved.state.windowLoss, saved.state.windowCount)
+      firstEpoch = saved.epoch + 1
+      context.log("resuming the classifier's training after epoch \(saved.epoch) (\(checkpoint.url.lastPathComponent))")
+    }
+    try loop.run(using: &rng, from: firstEpoch) { step in
       sgd.learningRate = LearningRateSchedule.cosine(config.learningRate, step: step.index, total: step.totalSteps)
       let labels = step.indices.map { train.labels[$0] }
       let (loss, right) = trainStep(net, images: train.images.gather(step.indices), labels: labels, optimizer: &sgd)
@@ -77,13 +85,23 @@ public struct FashionClassifier: TrainedModel {
         (windowLoss, windowCount) = (0, 0)
       }
       return .init(loss: loss, correct: right, counted: labels.count)
-    } afterEpoch: { _ in
+    } afterEpoch: { epoch, generator in
       history.epochTrainAccuracy.append(Double(correct) / Double(counted))
       (correct, counted) = (0, 0)
       let predictions = predict(net, images: test.images)
       history.epochTestAccuracy.append(Double(zip(predictions, test.labels).filter { $0 == $1 }.count) / Double(test.count))
+      if epoch < config.epochs {
+        try checkpoint.save(epoch: epoch, rng: generator, optimizer: sgd, state: Progress(history: history, windowLoss: windowLoss, windowCount: windowCount))
+      }
     }
     return history
+  }
+
+  /// What a checkpoint keeps besides weights, optimizer and generator: the curves so far.
+  struct Progress: Codable {
+    var history: History
+    var windowLoss: Float
+    var windowCount: Int
   }
 }
 
