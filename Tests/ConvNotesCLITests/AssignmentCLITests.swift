@@ -187,5 +187,22 @@ struct AssignmentCLITests {
     process.waitUntilExit()
     let own = try JSONSerialization.jsonObject(with: data) as! [String: Any]
     #expect(process.terminationStatus == 0 && own["score"] as? Int == 0 && own["expected"] as? String == "fixtures (self-check)")
+
+    // The book as feedback: with --keep-going the experiment that reaches a
+    // stub fails alone (the classifier's training calls the loss), the others run.
+    let book = Process()
+    book.executableURL = copy.appendingPathComponent(".build/release/convnotes")
+    book.arguments = ["run", "classifier", "map-evaluation", "--keep-going", "--profile", "quick", "--out", "q", "--models", "m"]
+    book.currentDirectoryURL = copy
+    let err = Pipe()
+    book.standardError = err
+    book.standardOutput = FileHandle.nullDevice
+    try book.run()
+    let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    book.waitUntilExit()
+    #expect(book.terminationStatus == 1)
+    #expect(log.contains("classifier crashed"), "\(log)")
+    #expect(FileManager.default.fileExists(atPath: copy.appendingPathComponent("q/map-evaluation/results.json").path))
+    #expect(!FileManager.default.fileExists(atPath: copy.appendingPathComponent("q/classifier/results.json").path))
   }
 }
