@@ -14,6 +14,7 @@ public enum Catalog {
     TSNEMaps.self,
     Occlusion.self,
     Saliency.self,
+    ClassVisualization.self,
   ]
 
   public static func experiment(id: String) -> (any Experiment.Type)? {

@@ -10,10 +10,13 @@ import Tensor
 
 public typealias Objective = (Tensor) -> (value: Float, gradient: Tensor)
 
-/// Gradient descent on `x0` with `optimizer`; `observe` sees every step.
+/// Gradient descent on `x0` with `optimizer`; `observe` sees every step;
+/// `project` may then change x (clamping, blurring, clipping: the r_θ of
+/// regularized image optimization), given the step's gradient.
 public func minimize(
   _ objective: Objective, from x0: Tensor, steps: Int, optimizer: inout some Optimizer,
-  observe: (_ step: Int, _ value: Float, _ x: Tensor) -> Void = { _, _, _ in }
+  observe: (_ step: Int, _ value: Float, _ x: Tensor) -> Void = { _, _, _ in },
+  project: (_ step: Int, _ x: inout Tensor, _ gradient: Tensor) -> Void = { _, _, _ in }
 ) -> Tensor {
   let x = Parameter(name: "x", x0)
   for step in 0..<steps {
@@ -21,6 +24,7 @@ public func minimize(
     observe(step, value, x.value)
     x.grad = gradient
     optimizer.step([x])
+    project(step, &x.value, gradient)
   }
   return x.value
 }
