@@ -13,6 +13,7 @@ public enum Catalog {
     TSNEMaps.self,
     Occlusion.self,
     Saliency.self,
+    Adversarial.self,
   ]
 
   public static func experiment(id: String) -> (any Experiment.Type)? {
