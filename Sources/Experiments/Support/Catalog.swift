@@ -9,6 +9,7 @@ public enum Catalog {
     PoseRegression.self,
     SlidingWindow.self,
     MeanAveragePrecision.self,
+    SpatialTransformers.self,
     FiltersAndPatches.self,
     TSNEMaps.self,
     Occlusion.self,
