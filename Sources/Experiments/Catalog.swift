@@ -10,11 +10,13 @@ public enum Catalog {
     PoseRegression.self,
     SlidingWindow.self,
     MeanAveragePrecision.self,
+    SpatialTransformers.self,
     FiltersAndPatches.self,
     TSNEMaps.self,
     Occlusion.self,
     Saliency.self,
     ClassVisualization.self,
+    Adversarial.self,
   ]
 
   public static func experiment(id: String) -> (any Experiment.Type)? {
