@@ -14,6 +14,7 @@ public enum Catalog {
     Occlusion.self,
     Saliency.self,
     ClassVisualization.self,
+    FeatureInversion.self,
   ]
 
   public static func experiment(id: String) -> (any Experiment.Type)? {
