@@ -16,6 +16,7 @@ public enum Catalog {
     Occlusion.self,
     Saliency.self,
     ClassVisualization.self,
+    FeatureInversion.self,
     Adversarial.self,
   ]
 
