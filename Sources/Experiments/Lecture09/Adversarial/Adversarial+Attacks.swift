@@ -42,10 +42,10 @@ extension Adversarial {
     step(x, along: gradientSign(net, x, labels: labels), epsilon: epsilon, clip: clip)
   }
 
+  /// x + ε sign(direction), by Layers' `fastGradientSign` (the visualization
+  /// assignment's function, so a student's FGSM drives this chapter's numbers).
   static func step(_ x: Tensor, along sign: Tensor, epsilon: Float, clip: Bool = true) -> Tensor {
-    var out = x
-    out.add(sign, scaledBy: epsilon)
-    return clip ? out.map { min(max($0, 0), 1) } : out
+    fastGradientSign(image: x, lossGradient: sign, epsilon: epsilon, range: clip ? 0...1 : nil)
   }
   // snippet.end
 
