@@ -82,7 +82,7 @@ public enum SolutionRegions {
       }
       let replacement =
         stubs.isEmpty
-        ? ["\(indent)// TODO: your code here (see ASSIGNMENT.md).", "\(indent)fatalError(\(swiftStringLiteral(message(region))))"]
+        ? ["\(indent)// YOUR CODE HERE (see ASSIGNMENT.md): the stub of a student copy.", "\(indent)fatalError(\(swiftStringLiteral(message(region))))"]
         : stubs
       // Snippet markers inside the region stay, so a chapter that quotes the
       // code shows the stub in a student copy instead of losing its snippet.

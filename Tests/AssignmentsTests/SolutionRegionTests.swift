@@ -40,7 +40,7 @@ struct SolutionRegionTests {
   @Test func snippetMarkersInsideARegionSurviveAroundTheStub() throws {
     let source = "func h() -> Int {\n  // BEGIN SOLUTION c\n  // snippet.core\n  return 7\n  // snippet.end\n  // END SOLUTION\n}"
     let (text, _) = try SolutionRegions.strip(source, ids: ["c"]) { _ in "h is yours" }
-    #expect(text == "func h() -> Int {\n  // snippet.core\n  // TODO: your code here (see ASSIGNMENT.md).\n  fatalError(\"h is yours\")\n  // snippet.end\n}")
+    #expect(text == "func h() -> Int {\n  // snippet.core\n  // YOUR CODE HERE (see ASSIGNMENT.md): the stub of a student copy.\n  fatalError(\"h is yours\")\n  // snippet.end\n}")
   }
 
   @Test func malformedRegionsAreErrorsWithTheLine() throws {

@@ -36,28 +36,14 @@ public func minimizeLBFGS(
 ) -> (x: Tensor, value: Float) {
   var x = x0
   var (f, g) = objective(x)
-  var history: [(s: Tensor, y: Tensor, rho: Double)] = []
+  var history = LBFGSMemory(capacity: memory)
   for iteration in 0..<iterations {
     observe(iteration, f, x)
-    // Two-loop recursion: d = -H g.
-    var q = g
-    var alphas: [Double] = []
-    for (s, y, rho) in history.reversed() {
-      let a = rho * s.dot(q)
-      alphas.append(a)
-      q.add(y, scaledBy: Float(-a))
-    }
-    if let last = history.last {
-      q.scale(by: Float(last.s.dot(last.y) / last.y.dot(last.y)))
-    }
-    for ((s, y, rho), a) in zip(history, alphas.reversed()) {
-      let b = rho * y.dot(q)
-      q.add(s, scaledBy: Float(a - b))
-    }
+    let q = history.apply(g)  // two-loop recursion: d = -H g
     var direction = (-1 as Float) * q
     var slope = g.dot(direction)
     if !(slope < 0) {  // not a descent direction: restart with steepest descent
-      history.removeAll()
+      history.clear()
       direction = (-1 as Float) * g
       slope = g.dot(direction)
     }
@@ -69,13 +55,7 @@ public func minimizeLBFGS(
       candidate.add(direction, scaledBy: step)
       let (fc, gc) = objective(candidate)
       if Double(fc) <= Double(f) + 1e-4 * Double(step) * slope {
-        let s = candidate - x
-        let y = gc - g
-        let sy = s.dot(y)
-        if sy > 1e-10 {
-          history.append((s, y, 1 / sy))
-          if history.count > memory { history.removeFirst() }
-        }
+        history.record(s: candidate - x, y: gc - g)
         (x, f, g) = (candidate, fc, gc)
         accepted = true
         break

@@ -28,27 +28,15 @@ public func minimizeLBFGSInBox(
   }
   var x = project(x0)
   var (f, g) = objective(x)
-  var history: [(s: Tensor, y: Tensor, rho: Double)] = []
+  var history = LBFGSMemory(capacity: memory)
   for _ in 0..<iterations {
     let free = freeMask(x, g)
     let gFree = g * free
     if gFree.dot(gFree) == 0 { break }
-    // Two-loop recursion on the free variables: d = -H g.
-    var q = gFree
-    var alphas: [Double] = []
-    for (s, y, rho) in history.reversed() {
-      let a = rho * s.dot(q)
-      alphas.append(a)
-      q.add(y, scaledBy: Float(-a))
-    }
-    if let last = history.last { q.scale(by: Float(last.s.dot(last.y) / last.y.dot(last.y))) }
-    for ((s, y, rho), a) in zip(history, alphas.reversed()) {
-      let b = rho * y.dot(q)
-      q.add(s, scaledBy: Float(a - b))
-    }
+    let q = history.apply(gFree)  // two-loop recursion on the free variables: d = -H g
     var direction = (-1 as Float) * (q * free)
     if !(g.dot(direction) < 0) {  // not a descent direction: restart with projected steepest descent
-      history.removeAll()
+      history.clear()
       direction = (-1 as Float) * gFree
     }
     var step: Float = history.isEmpty ? Float(1 / max(1, gFree.dot(gFree).squareRoot())) : 1
@@ -60,12 +48,7 @@ public func minimizeLBFGSInBox(
       let moved = candidate - x
       let (fc, gc) = objective(candidate)
       if Double(fc) <= Double(f) + 1e-4 * g.dot(moved) && moved.dot(moved) > 0 {
-        let y = gc - g
-        let sy = moved.dot(y)
-        if sy > 1e-10 {
-          history.append((moved, y, 1 / sy))
-          if history.count > memory { history.removeFirst() }
-        }
+        history.record(s: moved, y: gc - g)
         (x, f, g) = (candidate, fc, gc)
         accepted = true
         break
