@@ -30,7 +30,11 @@ public struct ExperimentInputs: Codable, Equatable, Sendable {
     parts["gemmKernel"] = BLAS.gemmKernel
     parts["code"] = E.codeFingerprint(table: options.sourceFingerprints)
     for file in E.dataFiles {
-      let url = URL(fileURLWithPath: options.dataFolder).appendingPathComponent(file)
+      // Sample images ("images/<name>") live in assets/images/, the rest in the data folder.
+      let url =
+        file.hasPrefix(SampleImages.dataFilePrefix)
+        ? SampleImages.url(String(file.dropFirst(SampleImages.dataFilePrefix.count)))
+        : URL(fileURLWithPath: options.dataFolder).appendingPathComponent(file)
       parts["data " + file] = (try? Data(contentsOf: url)).map { fnv1a64Hex($0) } ?? "missing"
     }
     for prerequisite in E.requires {

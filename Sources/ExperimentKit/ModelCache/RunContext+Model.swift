@@ -11,7 +11,7 @@ import Layers
 extension RunContext {
   public func model<M: TrainedModel>(_ model: M) throws -> Trained<M> {
     for file in M.dataFiles.sorted() {
-      if let sum = FashionMNIST.expectedChecksums[file] { usedData(file, checksum: sum) }
+      if let sum = FashionMNIST.expectedChecksums[file] ?? SampleImages.checksum(dataFile: file) { usedData(file, checksum: sum) }
     }
     let key = model.cacheKey(seed: seed, threads: threads)
     let network = model.makeNetwork()

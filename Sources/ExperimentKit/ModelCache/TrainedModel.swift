@@ -21,7 +21,7 @@ public protocol TrainedModel {
   static var folder: String { get }
   /// Modules or folders it runs besides its folder and ExperimentKit (see CodeFingerprint).
   static var uses: [String] { get }
-  /// Fashion-MNIST files its training reads (checksums go into the key and the run's provenance).
+  /// Fashion-MNIST files or sample images ("images/brick.png") its training reads (checksums go into the key and the run's provenance).
   static var dataFiles: [String] { get }
   /// Everything else that decides the weights (its configuration), encoded into the key.
   var settings: String { get }
@@ -47,7 +47,7 @@ extension TrainedModel {
     ModelCache.key(
       ["model \(name)", "code \(CodeFingerprint.of(units: ["ExperimentKit", Self.folder] + Self.uses, table: sourceFingerprints))", "settings \(settings)",
        "seed \(seed)", "threads \(threads)"]
-        + Self.dataFiles.sorted().map { "data \($0)=\(dataChecksums[$0] ?? "missing")" }
+        + Self.dataFiles.sorted().map { "data \($0)=\(dataChecksums[$0] ?? SampleImages.checksum(dataFile: $0) ?? "missing")" }
         + startsFrom.map { "starts from \($0.cacheKey(seed: seed, threads: threads, dataChecksums: dataChecksums, sourceFingerprints: sourceFingerprints))" })
   }
 }
