@@ -19,8 +19,8 @@ struct RunOptionsGroup: ParsableArguments {
   @Option(help: "Results folder.")
   var out: String = "results"
 
-  @Option(help: "Model cache folder (trained networks, reused across runs).")
-  var models: String = "models"
+  @Option(help: "Model cache folder (trained networks, reused across runs; jobs may share one). Default: $CONVNOTES_MODELS, else ./models.")
+  var models: String = ProcessInfo.processInfo.environment["CONVNOTES_MODELS"].flatMap { $0.isEmpty ? nil : $0 } ?? "models"
 
   @Option(help: "Fashion-MNIST folder (the four .gz files).")
   var dataDir: String = "/usr/share/datasets/fashion-mnist"

@@ -16,11 +16,14 @@ struct ConvNotesCommand: ParsableCommand {
         convnotes report                     build report/index.html
         convnotes verify                     check every claim of every chapter
         convnotes eval-detections --gt GT.json --dt DT.json
+        convnotes all --shard 2/3 --out shard-2  one of three jobs; then
+        convnotes merge shard-1 shard-2 shard-3 --out results
       """,
     subcommands: [
       ListCommand.self, RunCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self,
       EvalDetectionsCommand.self, TSNECommand.self, BenchCommand.self,
       AssignmentCommand.self, GradeCommand.self,  // issue 16: Sources/Assignments
+      ShardsCommand.self, MergeCommand.self,  // running at scale: README "Running at scale"
     ])
 
   /// Errors print as one line (`convnotes: ...`); help and version print in full.

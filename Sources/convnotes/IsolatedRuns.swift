@@ -9,9 +9,10 @@ import Experiments
 import Foundation
 
 enum IsolatedRuns {
-  struct Failure: Error, CustomStringConvertible {
+  struct Failure: ShardFailure, CustomStringConvertible {
     let failed: [String]
     let skipped: [String]
+    var failedExperiments: [String] { failed + skipped }
     var description: String {
       "\(failed.count) experiment\(failed.count == 1 ? "" : "s") failed (\(failed.joined(separator: ", ")))"
         + (skipped.isEmpty ? "" : "; skipped, as they read its results: \(skipped.joined(separator: ", "))")

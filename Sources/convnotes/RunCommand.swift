@@ -12,6 +12,8 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var options: RunOptionsGroup
 
+  @OptionGroup var sharding: ShardOptions
+
   @Flag(help: "Run only the named experiments, not what they require (their results must be there).")
   var only = false
 
@@ -31,11 +33,7 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let experiments = only ? ids.compactMap { Catalog.experiment(id: $0) } : Catalog.withPrerequisites(ids)
-    if keepGoing {
-      try IsolatedRuns.run(experiments, options: options)
-    } else {
-      try Runner.run(experiments, options: options.runOptions)
-    }
+    try sharding.run(experiments, options: options, keepGoing: keepGoing)
   }
 }
 
@@ -45,14 +43,12 @@ struct AllCommand: ParsableCommand {
 
   @OptionGroup var options: RunOptionsGroup
 
+  @OptionGroup var sharding: ShardOptions
+
   @Flag(help: "Run each experiment in a child process and go on past one that fails or crashes (exit 1 at the end if any did).")
   var keepGoing = false
 
   func run() throws {
-    if keepGoing {
-      try IsolatedRuns.run(Catalog.all, options: options)
-    } else {
-      try Runner.run(Catalog.all, options: options.runOptions)
-    }
+    try sharding.run(Catalog.all, options: options, keepGoing: keepGoing)
   }
 }

@@ -4,6 +4,8 @@
 // trains the model (with progress) and saves both; a missing, corrupt or
 // history-less file is retrained. The model's data files go into the run's
 // provenance either way, so results.json does not depend on the cache.
+// Training holds the key's lock (ModelCacheLock.swift): jobs sharing a cache
+// folder train each model once; the others wait and load it.
 import Datasets
 import Foundation
 import Layers
@@ -16,18 +18,28 @@ extension RunContext {
     let key = model.cacheKey(seed: seed, threads: threads)
     let network = model.makeNetwork()
     let weights = model.weights(of: network)
-    if let metadata = modelCache.load(key, into: weights, log: log),
-      let history = metadata["history"].flatMap({ try? JSONDecoder().decode(M.History.self, from: Data($0.utf8)) })
-    {
+    func cached() -> M.History? {
+      guard let metadata = modelCache.load(key, into: weights, log: log) else { return nil }
+      return metadata["history"].flatMap { try? JSONDecoder().decode(M.History.self, from: Data($0.utf8)) }
+    }
+    // Fast path without the lock: a finished file is complete (written under a temporary name, then renamed).
+    if let history = cached() {
       if notes["model.\(model.name)"] == nil { note("model.\(model.name)", "loaded from cache") }
       return Trained(network: network, history: history)
     }
-    log("training \(model.name) (not in the model cache \(modelCache.folder.path))")
-    let history = try timed("train \(model.name)") { try model.train(network, in: self) }
-    let json = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-    try modelCache.save(key, network: weights, metadata: ["history": json, "model": model.name, "settings": model.settings])
-    try? FileManager.default.removeItem(at: modelCache.checkpointURL(for: key))  // a training checkpoint is no longer needed
-    note("model.\(model.name)", "trained")
+    let history: M.History = try modelCache.withLock(key, waiting: { log("waiting for another job training \(model.name) (lock \(modelCache.lockURL(for: key).path))") }) {
+      if let history = cached() {  // another job trained it while we waited
+        note("model.\(model.name)", "loaded from cache (trained by another job)")
+        return history
+      }
+      log("training \(model.name) (not in the model cache \(modelCache.folder.path))")
+      let history = try timed("train \(model.name)") { try model.train(network, in: self) }
+      let json = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
+      try modelCache.save(key, network: weights, metadata: ["history": json, "model": model.name, "settings": model.settings])
+      try? FileManager.default.removeItem(at: modelCache.checkpointURL(for: key))  // a training checkpoint is no longer needed
+      note("model.\(model.name)", "trained")
+      return history
+    }
     return Trained(network: network, history: history)
   }
 }

@@ -1,0 +1,37 @@
+// Seconds each experiment took, per profile, on the development machine
+// (2 vCPUs, AMD EPYC, AVX-512 kernel, --threads 2, starting from an empty
+// model cache, so each time includes training the networks it was first to
+// need, as in a fresh cluster run): the estimates `convnotes all --shard i/n` balances shards by
+// when no earlier run is named (--balance-from). Every shard must compute
+// the same plan, so the estimates are compiled in, not read from whatever
+// results folder a job happens to see. Update them from a fresh run's
+// timings.json (`convnotes shards N --balance-from results` shows the
+// effect); an experiment missing here counts 60 s.
+import ExperimentKit
+
+public enum ReferenceTimes {
+  public static func seconds(_ profile: Profile) -> [String: Double] {
+    switch profile {
+    case .quick: quick
+    case .full: full
+    }
+  }
+
+  static let quick: [String: Double] = [
+    "adversarial": 82.9,
+    "class-visualization": 37.6,
+    "classifier": 28.0,
+    "fashion-scenes": 5.3,
+    "feature-inversion": 22.8,
+    "filters-and-patches": 4.0,
+    "localization-regression": 42.6,
+    "map-evaluation": 0.6,
+    "occlusion": 3.7,
+    "pose-regression": 7.5,
+    "saliency": 5.0,
+    "sliding-window": 7.1,
+    "spatial-transformer": 35.6,
+    "tsne": 30.6,
+  ]
+  static let full: [String: Double] = [:]
+}
