@@ -6,7 +6,7 @@ PROFILE    ?= full
 THREADS    ?= 2
 RELEASE    := .build/release/convnotes
 
-.PHONY: report test setup build quick verify clean bench
+.PHONY: report test test-slurm setup build quick verify clean bench
 
 setup:
 	@sh scripts/setup.sh
@@ -25,6 +25,12 @@ test: setup
 	CONVNOTES_CONSUMER_TEST=1 CONVNOTES_ASSIGNMENT_E2E=1 $(SWIFT) test  # also builds a consumer package and one student copy
 	$(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
 	$(RELEASE) verify --results .build/quick-results --junit .build/quick-results/verify.xml
+
+# A one-node Slurm cluster on this machine runs three quick shards; their merge
+# must equal the single-process run that `make test` left in .build/quick-results.
+test-slurm: build
+	@test -d .build/quick-results || $(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
+	sh scripts/slurm/test-cluster.sh .build/quick-results
 
 bench: build
 	$(RELEASE) bench

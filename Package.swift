@@ -23,6 +23,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    // Tests only: reads .github/workflows/report.yml to check it against the CLI.
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
   ],
   targets: [
     // MARK: - C libraries (system), the only places C is imported
@@ -97,7 +99,8 @@ let package = Package(
     .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report"]),
     .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Tensor"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["TestSupport", "Experiments", "ExperimentKit", "Models", "Support", "Datasets", "Detection", "Report", "Tensor", "Layers"]),
-    .testTarget(name: "ConvNotesCLITests", dependencies: ["TestSupport", "convnotes"], exclude: ["Consumer"]),
+    .testTarget(
+      name: "ConvNotesCLITests", dependencies: ["TestSupport", "convnotes", .product(name: "Yams", package: "Yams")], exclude: ["Consumer"]),
   ]
 )
 

@@ -42,7 +42,7 @@ public struct FashionMNIST: Sendable {
 
   public var count: Int { labels.count }
 
-  public enum Split: String, Sendable { case train, test }
+  public enum Split: String, Sendable, Codable { case train, test }
 
   /// Loads one split; `limit` keeps the first images only.
   public static func load(_ split: Split, folder: String = defaultFolder, limit: Int? = nil) throws -> FashionMNIST {

@@ -21,9 +21,11 @@ public enum Lecture: String, Sendable, Codable, CaseIterable {
   }
 }
 
-/// How much work a run does: `quick` for CI (seconds), `full` for the notes.
+/// How much work a run does: `quick` for CI (seconds), `full` for the notes,
+/// `large` for a cluster (longer training, larger maps; README "Running at
+/// scale"). An experiment without a large configuration runs its full one.
 public enum Profile: String, Sendable, Codable, CaseIterable {
-  case quick, full
+  case quick, full, large
 }
 
 public protocol Experiment: SendableMetatype {
@@ -37,6 +39,8 @@ public protocol Experiment: SendableMetatype {
   static var requires: [any Experiment.Type] { get }
   static var quick: Config { get }
   static var full: Config { get }
+  /// Default: `full`.
+  static var large: Config { get }
   static func run(_ config: Config, in context: RunContext) throws
   /// The experiment's folder under Sources/Experiments ("Lecture09/Saliency").
   static var folder: String { get }
@@ -62,7 +66,13 @@ extension Experiment {
     CodeFingerprint.of(units: ["ExperimentKit", "Experiments/" + folder] + uses, table: table)
   }
 
+  public static var large: Config { full }
+
   public static func config(for profile: Profile) -> Config {
-    profile == .quick ? quick : full
+    switch profile {
+    case .quick: quick
+    case .full: full
+    case .large: large
+    }
   }
 }

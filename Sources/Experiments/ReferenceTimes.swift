@@ -10,10 +10,16 @@
 import ExperimentKit
 
 public enum ReferenceTimes {
+  /// How the times of `profile` were measured.
+  public static func conditions(_ profile: Profile) -> String {
+    profile == .large ? "measured with --threads 1 (one core), empty model cache" : "measured with --threads 2, empty model cache"
+  }
+
   public static func seconds(_ profile: Profile) -> [String: Double] {
     switch profile {
     case .quick: quick
     case .full: full
+    case .large: large
     }
   }
 
@@ -34,4 +40,5 @@ public enum ReferenceTimes {
     "tsne": 30.6,
   ]
   static let full: [String: Double] = [:]
+  static let large: [String: Double] = [:]
 }

@@ -7,7 +7,7 @@ import Foundation
 extension Profile: ExpressibleByArgument {}
 
 struct RunOptionsGroup: ParsableArguments {
-  @Option(help: "quick (CI, seconds) or full (the notes).")
+  @Option(help: "quick (CI, seconds), full (the notes) or large (a cluster: longer training, larger maps).")
   var profile: Profile = .full
 
   @Option(help: "Seed of every random draw.")

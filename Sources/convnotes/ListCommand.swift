@@ -14,7 +14,7 @@ struct ListCommand: ParsableCommand {
   @Flag(help: "Print each experiment's code fingerprint and each shared model's cache key instead (they are embedded at build time, the same from any folder).")
   var keys = false
 
-  @Option(help: "The profile whose model keys --keys prints (quick or full).")
+  @Option(help: "The profile whose model keys --keys prints, and whose reference times the list shows (quick, full or large).")
   var profile: Profile = .full
 
   @Option(help: "The run seed whose model keys --keys prints.")
@@ -30,14 +30,17 @@ struct ListCommand: ParsableCommand {
       return
     }
     let root = URL(fileURLWithPath: results)
+    let reference = ReferenceTimes.seconds(profile)
     let rows = Catalog.all.map { e -> [String] in
       let last = Runner.lastRun(of: e.id, in: root).map { "\($0.finishedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  \(String(format: "%.1f s", $0.seconds))" } ?? "—"
-      return [e.id, e.title, e.lecture.short, last]
+      return [e.id, e.title, e.lecture.short, reference[e.id].map { String(format: "%.0f s", $0) } ?? "—", last]
     }
-    let header = ["id", "title", "lecture", "last run"]
+    let header = ["id", "title", "lecture", "\(profile.rawValue), expected", "last run"]
     let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
     for row in [header] + rows {
       print(row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }.joined(separator: "  "))
     }
+    let total = Catalog.all.reduce(0.0) { $0 + (reference[$1.id] ?? 0) }
+    print("\nexpected: \(profile.rawValue) profile, \(ReferenceTimes.conditions(profile)); \(String(format: "%.0f", total)) s in all (--profile quick|full|large)")
   }
 }

@@ -13,6 +13,9 @@ struct ShardOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Balance shards by the timings.json of this earlier run (default: the reference times built in; every shard must use the same).", valueName: "dir"))
   var balanceFrom: String?
 
+  @Flag(help: "Print the ids of the experiments that would run, one per line, and run nothing.")
+  var dryRun = false
+
   func validate() throws {
     if let shard { _ = try parsedShard(shard) }
   }
@@ -45,6 +48,11 @@ struct ShardOptions: ParsableArguments {
   func run(_ experiments: [any Experiment.Type], options: RunOptionsGroup, keepGoing: Bool) throws {
     func runner(_ list: [any Experiment.Type]) throws {
       if keepGoing { try IsolatedRuns.run(list, options: options) } else { try Runner.run(list, options: options.runOptions) }
+    }
+    if dryRun {
+      let list = try shard.map { plan(experiments, count: try parsedShard($0).count, profile: options.profile)[try parsedShard($0).index - 1] } ?? experiments
+      for e in list { print(e.id) }
+      return
     }
     guard let text = shard else { return try runner(experiments) }
     try ShardPlan.runShard(

@@ -29,6 +29,8 @@ public struct FashionClassifier: TrainedModel {
 
   public static let full = Config(trainImages: 60_000, testImages: 10_000, epochs: 6)
   public static let quick = Config(trainImages: 8_000, testImages: 2_000, epochs: 2)
+  /// Three times the full training.
+  public static let large = Config(trainImages: 60_000, testImages: 10_000, epochs: 18)
 
   /// Loss curve (mean of every 25 steps) and accuracy per epoch.
   public struct History: Codable, Sendable {
@@ -40,7 +42,13 @@ public struct FashionClassifier: TrainedModel {
 
   public let config: Config
   public init(config: Config) { self.config = config }
-  public init(profile: Profile) { self.init(config: profile == .quick ? Self.quick : Self.full) }
+  public init(profile: Profile) {
+    switch profile {
+    case .quick: self.init(config: Self.quick)
+    case .full: self.init(config: Self.full)
+    case .large: self.init(config: Self.large)
+    }
+  }
 
   public var name: String { "fashion-classifier" }
   public static let folder = "Models/FashionClassifier"

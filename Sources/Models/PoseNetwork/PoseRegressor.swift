@@ -23,12 +23,20 @@ public struct PoseRegressor: TrainedModel {
 
   public static let full = Config(trainFigures: 8_000, epochs: 4)
   public static let quick = Config(trainFigures: 1_500, epochs: 2)
+  /// Three times the full training figures, twice the epochs.
+  public static let large = Config(trainFigures: 24_000, epochs: 8)
 
   public struct History: Codable, Sendable { public var losses: [Float] = [] }
 
   public let config: Config
   public init(config: Config) { self.config = config }
-  public init(profile: Profile) { self.init(config: profile == .quick ? Self.quick : Self.full) }
+  public init(profile: Profile) {
+    switch profile {
+    case .quick: self.init(config: Self.quick)
+    case .full: self.init(config: Self.full)
+    case .large: self.init(config: Self.large)
+    }
+  }
 
   public static let joints = StickFigures.jointNames.count
   public var name: String { "pose-regressor" }

@@ -40,5 +40,16 @@ public struct SceneNetworkConfig: Codable, Sendable, Equatable {
     trainScenes: 3_000, testScenes: 400, fineTuneScenes: 500, pairScenes: 1_000, classEpochs: 3, headEpochs: 3, fineTuneEpochs: 1,
     pairEpochs: 1)
 
-  public static func of(_ profile: Profile) -> SceneNetworkConfig { profile == .quick ? quick : full }
+  /// About three times the full training: more scenes, more epochs.
+  public static let large = SceneNetworkConfig(
+    trainScenes: 30_000, testScenes: 4_000, fineTuneScenes: 8_000, pairScenes: 16_000, classEpochs: 8, headEpochs: 10, fineTuneEpochs: 2,
+    pairEpochs: 3)
+
+  public static func of(_ profile: Profile) -> SceneNetworkConfig {
+    switch profile {
+    case .quick: quick
+    case .full: full
+    case .large: large
+    }
+  }
 }

@@ -36,10 +36,14 @@ public enum TSNEMaps: Experiment {
     /// Sizes timed for the growth rate.
     public var timedSizes: [Int]
     public var iterations = 1000
+    /// Which split the mapped images come from: the test split holds 10,000,
+    /// so larger maps take training images (which the classifier has seen).
+    public var split: FashionMNIST.Split = .test
   }
 
   public static let full = Config(points: 5_000, timedSizes: [1_000, 2_000, 5_000, 10_000])
   public static let quick = Config(points: 1_000, timedSizes: [500, 1_000, 2_000], iterations: 500)
+  public static let large = Config(points: 20_000, timedSizes: [5_000, 10_000, 20_000], split: .train)
 
   static func options(_ config: Config, method: RepulsionMethod = .barnesHut) -> TSNEOptions {
     var o = TSNEOptions()
@@ -52,8 +56,9 @@ public enum TSNEMaps: Experiment {
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs: the classifier and test images.
     let net = try context.timed("load network") { try context.model(FashionClassifier(profile: context.profile)).network }
-    let test = try context.fashionMNIST(.test)
+    let test = try context.fashionMNIST(config.split)
     let n = config.points
+    guard n <= test.count else { throw ConfigError("tsne: points \(n) is more than the \(test.count) images of the \(config.split) split") }
     let images = test.images.slice(0..<n)
     let labels = Array(test.labels.prefix(n))
 
@@ -104,7 +109,7 @@ public enum TSNEMaps: Experiment {
     context.record("timedSizes.largest", config.timedSizes.max() ?? 0)
 
     // 4. Figures.
-    try context.figure("maps", caption: "t-SNE of \(n) test images: fc1 codes (left) and raw pixels after PCA to 50 dimensions (right), coloured by class.",
+    try context.figure("maps", caption: "t-SNE of \(n) \(config.split == .test ? "test" : "training") images: fc1 codes (left) and raw pixels after PCA to 50 dimensions (right), coloured by class.",
       mapsFigure(codes: codeMap.embedding, pixels: pixelMap.embedding, labels: labels))
     try context.figure("image-map", caption: "The codes' map with the images drawn at their embedded positions.", imageMapFigure(codeMap.embedding, images: images))
     try context.figure("time", caption: "Time of one t-SNE run vs the number of points (log-log), Barnes-Hut and FFT interpolation, each with its fitted power law.",
