@@ -44,6 +44,7 @@ public enum LocalizationRegression: Experiment {
   }
 
   public static let full = Config(scenes: .full, localizationBar: 0.6)
+  public static let large = Config(scenes: .large, localizationBar: 0.6)
   public static let quick = Config(scenes: .quick, localizationBar: 0.3)
 
   // MARK: - Run

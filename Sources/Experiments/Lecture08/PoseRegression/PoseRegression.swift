@@ -40,6 +40,7 @@ public enum PoseRegression: Experiment {
   }
 
   public static let full = Config(model: PoseRegressor.full, testFigures: 1_000, pckBar: 0.75)
+  public static let large = Config(model: PoseRegressor.large, testFigures: 1_000, pckBar: 0.75)
   public static let quick = Config(model: PoseRegressor.quick, testFigures: 300, pckBar: 0.3)
 
   static let joints = PoseRegressor.joints

@@ -36,6 +36,7 @@ public enum Classifier: Experiment {
 
   public static let full = Config(model: FashionClassifier.full, accuracyBar: 0.91)
   public static let quick = Config(model: FashionClassifier.quick, accuracyBar: 0.78)
+  public static let large = Config(model: FashionClassifier.large, accuracyBar: 0.91)
 
   public static func run(_ config: Config, in context: RunContext) throws {
     // 1. Inputs: the net (from the model cache, or trained now) and its data.
