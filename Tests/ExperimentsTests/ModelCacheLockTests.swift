@@ -5,12 +5,11 @@ import Tensor
 import Testing
 import TestSupport
 
-/// A model whose "training" takes a while and counts how often it ran.
-struct SlowModel: TrainedModel {
+/// A model whose training counts how often it ran.
+struct CountedModel: TrainedModel {
   nonisolated(unsafe) static var trainings = 0
-  static let counter = NSLock()
-  var name: String { "slow-test-model" }
-  static let folder = "SlowModel"
+  var name: String { "counted-test-model" }
+  static let folder = "CountedModel"
   static let dataFiles: [String] = []
   var settings: String { "v1" }
   func makeNetwork() -> Sequential {
@@ -19,8 +18,7 @@ struct SlowModel: TrainedModel {
   }
   func weights(of network: Sequential) -> Sequential { network }
   func train(_ network: Sequential, in context: RunContext) throws -> [Double] {
-    Self.counter.withLock { Self.trainings += 1 }
-    Thread.sleep(forTimeInterval: 0.5)  // long enough for the other job to arrive while this one trains
+    Self.trainings += 1
     for p in network.parameters { p.value.scalars = p.value.scalars.map { $0 + 1 } }
     return [0.5, 0.25]
   }
@@ -28,33 +26,75 @@ struct SlowModel: TrainedModel {
 
 @Suite(.serialized)
 struct ModelCacheLockTests {
-  /// Two jobs (threads here; flock locks open files, so they exclude each other
-  /// as two processes would) ask for the same model in one empty cache: it is
-  /// trained once, the other waits and loads the same weights; no temporary
-  /// file is left.
-  @Test func twoJobsTrainASharedModelOnce() throws {
+  func context(_ root: URL, _ cache: ModelCache, _ name: String) -> RunContext {
+    RunContext(id: name, profile: .quick, seed: 0, threads: 1, folder: root.appendingPathComponent(name), resultsRoot: root, modelCache: cache)
+  }
+
+  /// Whether the kernel lists a process or thread blocked on the flock of `inode` (/proc/locks marks waiters with "->").
+  func someoneWaits(onInode inode: UInt64) -> Bool {
+    guard let text = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return false }
+    return text.split(separator: "\n").contains { $0.contains("-> FLOCK") && $0.contains(":\(inode) ") }
+  }
+
+  /// A job that needs a model another job is training blocks on the key's
+  /// lock, and when the other job's file appears and the lock is released it
+  /// loads that file instead of training. Deterministic: the test holds the
+  /// lock itself, waits until the kernel shows the job blocked on it, then
+  /// saves the "other job's" weights and releases.
+  @Test func aJobWaitsForTheTrainingJobAndLoadsItsFile() throws {
     let root = TestSupport.temporaryURL("lock")
     defer { try? FileManager.default.removeItem(at: root) }
-    SlowModel.trainings = 0
+    CountedModel.trainings = 0
     let cache = ModelCache(folder: root.appendingPathComponent("models"))
-    nonisolated(unsafe) var weights: [[Float]] = [[], []]
-    nonisolated(unsafe) var notes: [String] = ["", ""]
-    nonisolated(unsafe) var failures: [String] = []
-    DispatchQueue.concurrentPerform(iterations: 2) { job in
-      let context = RunContext(id: "job\(job)", profile: .quick, seed: 0, threads: 1, folder: root.appendingPathComponent("job\(job)"), resultsRoot: root, modelCache: cache)
-      do {
-        let trained = try context.model(SlowModel())
-        #expect(trained.history == [0.5, 0.25])
-        weights[job] = trained.network.parameters.flatMap { $0.value.scalars }
-        notes[job] = context.notes["model.slow-test-model"] ?? ""
-      } catch { failures.append("\(error)") }
+    let model = CountedModel()
+    let key = model.cacheKey(seed: 0, threads: 1)
+    let theirs = model.makeNetwork()
+    _ = try model.train(theirs, in: context(root, cache, "other"))
+    CountedModel.trainings = 0
+
+    nonisolated(unsafe) var loaded: [Float] = []
+    nonisolated(unsafe) var note = ""
+    nonisolated(unsafe) var failure: String?
+    let done = DispatchSemaphore(value: 0)
+    var sawWaiter = false
+    try cache.withLock(key) {
+      let job = Thread {
+        let c = self.context(root, cache, "job")
+        do {
+          loaded = try c.model(model).network.parameters.flatMap { $0.value.scalars }
+          note = c.notes["model.counted-test-model"] ?? ""
+        } catch { failure = "\(error)" }
+        done.signal()
+      }
+      job.start()
+      let attributes = try FileManager.default.attributesOfItem(atPath: cache.lockURL(for: key).path)
+      let inode = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+      for _ in 0..<3000 where !sawWaiter {
+        sawWaiter = someoneWaits(onInode: inode)
+        if !sawWaiter { Thread.sleep(forTimeInterval: 0.01) }
+      }
+      try cache.save(key, network: theirs, metadata: ["history": "[0.5,0.25]", "model": model.name])
     }
-    #expect(failures.isEmpty)
-    #expect(SlowModel.trainings == 1)
-    #expect(weights[0] == weights[1] && !weights[0].isEmpty)
-    #expect(Set(notes) == ["trained", "loaded from cache (trained by another job)"])
+    done.wait()
+    #expect(sawWaiter, "the job never blocked on the lock")
+    #expect(failure == nil)
+    #expect(CountedModel.trainings == 0)
+    #expect(note == "loaded from cache (trained by another job)")
+    #expect(loaded == theirs.parameters.flatMap { $0.value.scalars })
+  }
+
+  /// Without contention: trained once and saved (no temporary file left), then loaded.
+  @Test func trainsOnceThenLoads() throws {
+    let root = TestSupport.temporaryURL("lock-once")
+    defer { try? FileManager.default.removeItem(at: root) }
+    CountedModel.trainings = 0
+    let cache = ModelCache(folder: root.appendingPathComponent("models"))
+    let first = context(root, cache, "first"), second = context(root, cache, "second")
+    let a = try first.model(CountedModel()).network.parameters.flatMap { $0.value.scalars }
+    let b = try second.model(CountedModel()).network.parameters.flatMap { $0.value.scalars }
+    #expect(CountedModel.trainings == 1 && a == b)
+    #expect(first.notes["model.counted-test-model"] == "trained" && second.notes["model.counted-test-model"] == "loaded from cache")
     let files = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path)
-    #expect(files.filter { $0.hasSuffix(".safetensors") }.count == 1)
-    #expect(!files.contains { $0.hasSuffix(".tmp") })
+    #expect(files.filter { $0.hasSuffix(".safetensors") }.count == 1 && !files.contains { $0.hasSuffix(".tmp") })
   }
 }
