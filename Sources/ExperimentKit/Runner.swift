@@ -1,6 +1,7 @@
 // Runs experiments: prerequisites first, each into a staging folder that
 // replaces results/<id>/ only when the run succeeded (an interrupted or
-// failed run leaves the last good results). Progress goes to stderr.
+// failed run leaves the last good results). Progress goes to stderr. One run
+// per results folder at a time (ResultsFolderLock).
 import BuildInfo
 import Support
 import Datasets
@@ -40,6 +41,8 @@ public enum Runner {
     _ experiments: [any Experiment.Type], options: RunOptions, log: (String) -> Void = Runner.stderr
   ) throws -> [(id: String, seconds: Double, reused: Bool)] {
     if let warning = SourceFreshness.warning() { log(warning) }
+    let lock = try ResultsFolderLock.acquire(options.resultsRoot)
+    defer { withExtendedLifetime(lock) {} }
     if BLAS.threads != options.threads { BLAS.setThreads(options.threads) }
     Memory.keepLargeAllocations()
     var done: [(String, Double, Bool)] = []

@@ -22,6 +22,8 @@ enum IsolatedRuns {
   static func run(_ experiments: [any Experiment.Type], options: RunOptionsGroup) throws {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
     let executable = FileManager.default.isExecutableFile(atPath: binary.path) ? binary : URL(fileURLWithPath: Bundle.main.executablePath ?? "convnotes")
+    let lock = try ResultsFolderLock.acquire(URL(fileURLWithPath: options.out))
+    defer { withExtendedLifetime(lock) {} }
     var failed: [String] = [], skipped: [String] = []
     for (n, experiment) in experiments.enumerated() {
       let place = "[\(n + 1)/\(experiments.count)] \(experiment.id)"
@@ -33,6 +35,7 @@ enum IsolatedRuns {
       let process = Process()
       process.executableURL = executable
       process.arguments = ["run", experiment.id, "--only"] + options.arguments
+      process.environment = ResultsFolderLock.environmentForChildren  // the children run under this process's lock
       try process.run()
       process.waitUntilExit()
       if process.terminationStatus != 0 || process.terminationReason == .uncaughtSignal {
