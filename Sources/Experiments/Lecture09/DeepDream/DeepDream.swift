@@ -166,6 +166,11 @@ public enum DeepDream: Experiment {
     let detection = SceneSets.scenes("detection", .test, count: 20, source: items, runSeed: context.seed)
     let sceneIndex = detection.objects.firstIndex { $0.count >= 3 } ?? 0
     let scene = detection.images.gather([sceneIndex])
+    // The smallest octave must hold conv3's receptive field (18 px) for relu3 to have an output.
+    for (side, settings) in [(config.photoSide, config.dream), (scene.shape[2], config.dream), (LocalizationNetwork.inputSize, config.sceneDream)] {
+      let smallest = octaveSizes(height: side, width: side, octaves: settings.octaves, scale: settings.octaveScale).last!.height
+      precondition(smallest >= 18, "deepdream config: a \(side) px image in \(settings.octaves) octaves of \(settings.octaveScale) shrinks to \(smallest) px, below conv3's 18 px field")
+    }
     context.record("photoSide", config.photoSide)
     context.record("sceneSide", scene.shape[2])
     context.record("sceneObjects", detection.objects[sceneIndex].count)
