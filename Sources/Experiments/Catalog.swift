@@ -17,6 +17,7 @@ public enum Catalog {
     Saliency.self,
     ClassVisualization.self,
     FeatureInversion.self,
+    DeepDream.self,
     Adversarial.self,
   ]
 
