@@ -100,7 +100,8 @@ struct RunnerTests {
       try Runner.run([FailingExperiment.self], options: RunOptions(profile: .full, resultsRoot: root), log: { _ in })
     }
     #expect(try Data(contentsOf: root.appendingPathComponent("failing-test/results.json")) == good)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["failing-test"])  // no staging left
+    // No staging left; the results folder's lock file stays (ResultsFolderLock).
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == [ResultsFolderLock.fileName, "failing-test"])
   }
 
   @Test func progressNamesTheExperimentAndItsPlace() throws {
