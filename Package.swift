@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Detection", "Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "Detection", "Tensor"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["TestSupport", "Plot", "CPangoCairo", "CZlib"], exclude: ["Goldens"]),
-    .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report"]),
+    .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Support"]),
     .testTarget(name: "EmbeddingTests", dependencies: ["TestSupport", "Embedding", "Tensor"]),
     .testTarget(name: "ExperimentsTests", dependencies: ["TestSupport", "Experiments", "ExperimentKit", "Models", "Support", "Datasets", "Detection", "Report", "Tensor", "Layers"]),
     .testTarget(

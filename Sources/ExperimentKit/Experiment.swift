@@ -68,6 +68,12 @@ extension Experiment {
 
   public static var large: Config { full }
 
+  /// The configuration a run uses: the profile's, with the run's `--set`
+  /// overrides for this experiment applied (and what they changed).
+  public static func resolvedConfig(_ options: RunOptions) throws -> (config: Config, changes: [ConfigChange]) {
+    try ConfigOverrides.apply(options.overrides[id] ?? [], to: config(for: options.profile), experiment: id)
+  }
+
   public static func config(for profile: Profile) -> Config {
     switch profile {
     case .quick: quick

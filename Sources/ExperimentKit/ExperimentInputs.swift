@@ -1,7 +1,8 @@
 // What made an experiment's results, condensed to one fingerprint, so a run
 // can be skipped when nothing changed (the report then builds in seconds).
 //
-// The parts: the experiment's configuration for the profile; seed, thread
+// The parts: the experiment's configuration for the profile (with any
+// `--set` overrides applied); seed, thread
 // count and OPENBLAS_CORETYPE; the source files of the modules it uses
 // (`Experiment.codeFingerprint`, embedded at build time); the bytes of the data
 // files it reads (`Experiment.dataFiles`, hashed); and the results.json of
@@ -21,7 +22,7 @@ public struct ExperimentInputs: Codable, Equatable, Sendable {
 
   static func of<E: Experiment>(_ experiment: E.Type, options: RunOptions) throws -> ExperimentInputs {
     var parts: [String: String] = [:]
-    let config = try JSONEncoder.sorted.encode(E.config(for: options.profile))
+    let config = try JSONEncoder.sorted.encode(E.resolvedConfig(options).config)
     parts["config"] = fnv1a64Hex(config)
     parts["profile"] = options.profile.rawValue
     parts["seed"] = String(options.seed)

@@ -59,6 +59,8 @@ public struct ExperimentResults: Sendable, Equatable, Codable {
   public var values: [String: RecordedValue]
   public var tables: [String: RecordedTable]
   public var figures: [String: RecordedFigure]
+  /// The fields `--set` changed from the profile's configuration (nil for a canonical run).
+  public var overrides: [ConfigChange]? = nil
 }
 
 /// The noisy side of a run.

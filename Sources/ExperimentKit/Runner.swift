@@ -18,6 +18,9 @@ public struct RunOptions: Sendable {
   public var dataFolder: String
   /// Rerun even when nothing an experiment depends on changed.
   public var force: Bool
+  /// `--set key=value` per experiment id (ConfigOverrides); empty for the
+  /// profile's own configurations.
+  public var overrides: [String: [ConfigOverride]] = [:]
   /// The code fingerprints (folder -> hash) experiments are keyed by: the
   /// table embedded at build time (tests pass one made from a changed copy).
   public var sourceFingerprints: [String: String] = BuildInfo.folderFingerprints
@@ -81,7 +84,7 @@ public enum Runner {
     try fm.createDirectory(at: staging.appendingPathComponent("figures"), withIntermediateDirectories: true)
     defer { try? fm.removeItem(at: staging) }
 
-    let config = E.config(for: options.profile)
+    let (config, changes) = try E.resolvedConfig(options)
     let inputs = try ExperimentInputs.of(E.self, options: options)
     let context = RunContext(
       id: E.id, profile: options.profile, seed: options.seed, threads: options.threads, folder: staging,
@@ -97,7 +100,8 @@ public enum Runner {
         threads: options.threads, openblasCoretype: BLAS.coreTypeEnvironment, openblasCore: BLAS.coreName,
         gemmKernel: BLAS.gemmKernel,
         swift: swiftVersion, data: context.dataChecksums),
-      values: context.values, tables: context.tables, figures: context.figures)
+      values: context.values, tables: context.tables, figures: context.figures,
+      overrides: changes.isEmpty ? nil : changes)
     let timings = ExperimentTimings(
       id: E.id, finishedAt: ISO8601DateFormatter().string(from: Date()), seconds: seconds, steps: context.steps,
       notes: context.notes, measured: context.measured.isEmpty ? nil : context.measured)

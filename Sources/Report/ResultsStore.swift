@@ -70,6 +70,14 @@ public struct StoredResults: Sendable, Equatable, Codable {
   public var values: [String: StoredValue]
   public var tables: [String: StoredTable]?
   public var figures: [String: StoredFigure]?
+  /// The configuration fields `convnotes run --set` changed (nil for a canonical run).
+  public var overrides: [StoredConfigChange]?
+}
+
+public struct StoredConfigChange: Sendable, Equatable, Codable {
+  public var key: String
+  public var defaultValue: String
+  public var value: String
 }
 
 public struct StoredTimings: Sendable, Equatable, Codable {

@@ -20,6 +20,8 @@ public struct Site {
   public var sourceRoot: URL
   /// Where KaTeX lives (libjs-katex); math stays as TeX text when it is absent.
   public var katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
+  /// Only the chapters of these experiments (`--only`); nil: every chapter.
+  public var only: Set<String>? = nil
 
   public init(chaptersFolder: URL, resultsRoot: URL, siteFolder: URL, sourceRoot: URL) {
     (self.chaptersFolder, self.resultsRoot, self.siteFolder, self.sourceRoot) =
@@ -30,7 +32,8 @@ public struct Site {
   public func compileAll() -> (compiled: [CompiledChapter], problems: [ReportError]) {
     let (chapters, loadProblems) = Chapter.loadAll(in: chaptersFolder)
     let compiler = ChapterCompiler(cache: ResultsCache(store: ResultsStore(root: resultsRoot)), sourceRoot: sourceRoot)
-    let compiled = chapters.map { compiler.compile($0) }
+    let chosen = only.map { ids in chapters.filter { ids.contains($0.experiment) } } ?? chapters
+    let compiled = chosen.map { compiler.compile($0) }
     return (compiled, loadProblems + compiled.flatMap(\.errors))
   }
 
@@ -51,10 +54,12 @@ public struct Site {
     let hasKatex = copyKatex(to: staging.appendingPathComponent("assets/katex"))
 
     let store = ResultsStore(root: resultsRoot)
+    let bookProfile = Self.majorityProfile(of: compiled)
     for (n, chapter) in compiled.enumerated() {
       let previous = n > 0 ? compiled[n - 1] : nil
       let next = n + 1 < compiled.count ? compiled[n + 1] : nil
-      let html = pageHTML(chapter, previous: previous, next: next, math: hasKatex, timings: store.timings(chapter.chapter.experiment))
+      let html = pageHTML(chapter, previous: previous, next: next, math: hasKatex, timings: store.timings(chapter.chapter.experiment),
+        bookProfile: bookProfile)
       try AtomicFile.write(html, to: staging.appendingPathComponent(pageName(chapter)))
       // The figures of the chapter's experiment.
       let source = resultsRoot.appendingPathComponent(chapter.chapter.experiment).appendingPathComponent("figures")
@@ -104,7 +109,8 @@ public struct Site {
   }
 
   func pageHTML(
-    _ chapter: CompiledChapter, previous: CompiledChapter?, next: CompiledChapter?, math: Bool, timings: StoredTimings?
+    _ chapter: CompiledChapter, previous: CompiledChapter?, next: CompiledChapter?, math: Bool, timings: StoredTimings?,
+    bookProfile: String? = nil
   ) -> String {
     let failedOrUnchecked = chapter.errors.filter { !$0.message.hasPrefix("claim failed") }.count
     let tally = Self.tally(chapter.outcomes, problems: failedOrUnchecked)
@@ -117,6 +123,7 @@ public struct Site {
       "headings": chapter.headings.map { ["level": $0.level, "text": $0.text, "anchor": $0.anchor] as [String: Any] },
       "body": chapter.html,
       "provenance": provenanceRows(chapter.results, timings: timings).map { ["name": $0.0, "value": $0.1] },
+      "banners": banners(chapter, bookProfile: bookProfile).map { ["text": $0] },
     ]
     // Absent keys, not nil values: Mustache would look a missing value up in the parent context.
     if let previous { context["previous"] = ["href": pageName(previous), "title": previous.title] }
@@ -156,10 +163,7 @@ public struct Site {
         "lastRun": timings.map { ($0.finishedAt ?? "?") + ($0.seconds.map { String(format: " (%.1f s)", $0) } ?? "") } ?? "not run",
       ]
     }
-    let first = compiled.compactMap { $0.results?.provenance }.first
-    let provenance = first.map {
-      "commit \($0.commit ?? "?"), profile \($0.profile ?? "?"), seed \($0.seed.map(String.init) ?? "?"), \($0.threads.map(String.init) ?? "?") threads, Swift \($0.swift ?? "?")"
-    } ?? "no results yet"
+    let provenance = Self.provenanceSummary(compiled)
     return Templates.indexTemplate?.render(
       ["chapters": rows, "tally": tally.text, "tallyClass": tally.cls, "provenance": provenance] as [String: Any]) ?? ""
   }

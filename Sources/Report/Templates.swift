@@ -35,6 +35,8 @@ enum Templates {
     {{/hasHeadings}}
     </aside>
     <main>
+    {{#banners}}<p class="banner">{{text}}</p>
+    {{/banners}}
     <article>
     {{{body}}}
     </article>
@@ -114,6 +116,7 @@ enum Templates {
     .tally { font-family: "DejaVu Sans", sans-serif; font-weight: bold; }
     .tally.pass, td.pass { color: var(--pass); } .tally.fail, td.fail { color: var(--fail); }
     main { min-width: 0; }
+    p.banner { font-family: "DejaVu Sans", sans-serif; font-size: .9rem; background: #fff4d6; border-left: 4px solid #d99a00; padding: .6rem .9rem; }
     main.index { max-width: 58rem; margin: 0 auto; padding: 1.5rem 1.2rem 4rem; }
     h1, h2, h3 { font-family: "DejaVu Sans", "WenQuanYi Micro Hei", sans-serif; line-height: 1.25; }
     h1 { font-size: 1.9rem; margin-top: 0; } h2 { font-size: 1.35rem; margin-top: 2.2rem; } h3 { font-size: 1.1rem; }

@@ -3,6 +3,7 @@ import ArgumentParser
 import ExperimentKit
 import Experiments
 import Foundation
+import Report
 
 extension Profile: ExpressibleByArgument {}
 
@@ -50,4 +51,23 @@ struct ReportPaths: ParsableArguments {
 
   @Option(help: "Repository root, for code snippets quoted from Sources/.")
   var sourceRoot: String = "."
+
+  @Option(parsing: .upToNextOption, help: "Only the chapters of these experiments (ids, as `convnotes list` shows them).")
+  var only: [String] = []
+
+  func validate() throws {
+    for id in only where Catalog.experiment(id: id) == nil {
+      let hint = Catalog.nearest(to: id).map { "; did you mean `\($0)`?" } ?? ""
+      throw ValidationError("--only: unknown experiment `\(id)`\(hint)")
+    }
+  }
+
+  /// The site these paths describe, writing to `siteFolder`.
+  func site(writingTo siteFolder: URL) -> Site {
+    var site = Site(
+      chaptersFolder: URL(fileURLWithPath: chapters), resultsRoot: URL(fileURLWithPath: results),
+      siteFolder: siteFolder, sourceRoot: URL(fileURLWithPath: sourceRoot))
+    site.only = only.isEmpty ? nil : Set(only)
+    return site
+  }
 }

@@ -13,9 +13,7 @@ struct ReportCommand: ParsableCommand {
   var site: String = "report"
 
   func run() throws {
-    let builder = Site(
-      chaptersFolder: URL(fileURLWithPath: paths.chapters), resultsRoot: URL(fileURLWithPath: paths.results),
-      siteFolder: URL(fileURLWithPath: site), sourceRoot: URL(fileURLWithPath: paths.sourceRoot))
+    let builder = paths.site(writingTo: URL(fileURLWithPath: site))
     let summary = try builder.build()
     for problem in summary.problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
     FileHandle.standardError.write(
@@ -34,9 +32,7 @@ struct VerifyCommand: ParsableCommand {
   var junit: String?
 
   func run() throws {
-    let site = Site(
-      chaptersFolder: URL(fileURLWithPath: paths.chapters), resultsRoot: URL(fileURLWithPath: paths.results),
-      siteFolder: URL(fileURLWithPath: "/nonexistent"), sourceRoot: URL(fileURLWithPath: paths.sourceRoot))
+    let site = paths.site(writingTo: URL(fileURLWithPath: "/nonexistent"))
     let report = site.verify()
     for problem in report.problems { print(problem) }
     print(report.summary)

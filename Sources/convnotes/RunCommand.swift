@@ -20,8 +20,19 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Run each experiment in a child process and go on past one that fails or crashes (exit 1 at the end if any did).")
   var keepGoing = false
 
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Change a field of the experiment's configuration (repeatable; `convnotes params <id>` lists the fields). The run goes to its own folder (default \(VariantRun.defaultFolder)/), never over results/.",
+      valueName: "key=value"))
+  var settings: [String] = []
+
   func validate() throws {
     guard !ids.isEmpty else { throw ValidationError("name an experiment (see `convnotes list`), or use `convnotes all`") }
+    if !settings.isEmpty {
+      guard ids.count == 1 else { throw ValidationError("--set changes one experiment's configuration: name exactly one (got \(ids.joined(separator: ", ")))") }
+      guard !keepGoing, sharding.shard == nil else { throw ValidationError("--set runs in this process: drop --keep-going and --shard") }
+    }
     for id in ids where Catalog.experiment(id: id) == nil {
       if Profile(rawValue: id) != nil {
         throw ValidationError("`\(id)` is not an experiment; did you mean `--profile \(id)`?")
@@ -33,7 +44,15 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let experiments = only ? ids.compactMap { Catalog.experiment(id: $0) } : Catalog.withPrerequisites(ids)
+    if !settings.isEmpty {
+      let root = try VariantRun.run(ids[0], experiments: experiments, settings: settings, options: options)
+      RunSummary.print(ids: ids, resultsRoot: root)
+      return
+    }
     try sharding.run(experiments, options: options, keepGoing: keepGoing)
+    if sharding.shard == nil && !sharding.dryRun && !keepGoing {
+      RunSummary.print(ids: ids, resultsRoot: URL(fileURLWithPath: options.out))
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 #if canImport(FoundationXML)
@@ -55,5 +56,72 @@ struct SiteTests {
     let report = f.site.verify()
     #expect(report.passed)
     #expect(report.summary == "verify: 1 claims in 1 chapters: 1 hold, 0 failed")
+  }
+}
+
+/// The notices above a chapter: variant runs, another profile, stale prerequisites.
+struct RunNoticeTests {
+  @Test func aVariantRunNamesWhatChangedAndTheIndexSaysSo() throws {
+    let f = try ReportFixture()
+    let url = f.results.appendingPathComponent("toy/results.json")
+    var json = try String(contentsOf: url, encoding: .utf8)
+    json = json.replacingOccurrences(
+      of: "\"config\": {\"n\": 3},",
+      with: "\"config\": {\"n\": 5}, \"overrides\": [{\"key\": \"n\", \"defaultValue\": \"3\", \"value\": \"5\"}],")
+    try Data(json.utf8).write(to: url)
+    try f.write("01-toy.md", "---\nexperiment: toy\n---\n# Toy\n\n```claim\nap50 > ap75\n```\n")
+    _ = try f.site.build()
+    let page = try String(contentsOf: f.root.appendingPathComponent("site/toy.html"), encoding: .utf8)
+    #expect(page.contains("<p class=\"banner\">A variant run, not the canonical one: `convnotes run toy --set` changed n = 5 (default 3)."))
+    let index = try String(contentsOf: f.root.appendingPathComponent("site/index.html"), encoding: .utf8)
+    #expect(index.contains("variant runs (--set): toy"))
+  }
+
+  @Test func aPrerequisiteWhoseResultsChangedIsFlagged() throws {
+    let f = try ReportFixture()
+    let fm = FileManager.default
+    let base = f.results.appendingPathComponent("base")
+    try fm.createDirectory(at: base, withIntermediateDirectories: true)
+    let baseResults = Data("{\"id\": \"base\", \"values\": {}}".utf8)
+    try baseResults.write(to: base.appendingPathComponent("results.json"))
+    let inputs = "{\"parts\": {\"requires base\": \"\(fnv1a64Hex(baseResults))\"}}"
+    try Data(inputs.utf8).write(to: f.results.appendingPathComponent("toy/inputs.json"))
+    #expect(Site.changedPrerequisites(of: "toy", in: f.results) == [])
+    try Data("{\"id\": \"base\", \"values\": {\"x\": {\"value\": 1}}}".utf8).write(to: base.appendingPathComponent("results.json"))
+    #expect(Site.changedPrerequisites(of: "toy", in: f.results) == ["base"])
+  }
+
+  @Test func theIndexNamesChaptersRunWithAnotherProfile() throws {
+    let f = try ReportFixture()
+    let fm = FileManager.default
+    for id in ["one", "two"] {
+      try fm.createDirectory(at: f.results.appendingPathComponent(id), withIntermediateDirectories: true)
+      try Data("{\"id\": \"\(id)\", \"provenance\": {\"commit\": \"abc\", \"profile\": \"full\"}, \"values\": {}}".utf8)
+        .write(to: f.results.appendingPathComponent("\(id)/results.json"))
+    }
+    try f.write("01-toy.md", "---\nexperiment: toy\n---\n# Toy\n")
+    try f.write("02-one.md", "---\nexperiment: one\n---\n# One\n")
+    try f.write("03-two.md", "---\nexperiment: two\n---\n# Two\n")
+    _ = try f.site.build()
+    let index = try String(contentsOf: f.root.appendingPathComponent("site/index.html"), encoding: .utf8)
+    #expect(index.contains("profile full (toy: quick)"))
+    let page = try String(contentsOf: f.root.appendingPathComponent("site/toy.html"), encoding: .utf8)
+    #expect(page.contains("These numbers come from the quick profile; the rest of the book was run with full."))
+  }
+
+  @Test func onlyCompilesTheNamedChapters() throws {
+    var f = try ReportFixture().site
+    try ReportFixture.writeTwoChapters(into: f.chaptersFolder)
+    f.only = ["toy"]
+    let report = f.verify()
+    #expect(report.compiled.map(\.chapter.experiment) == ["toy"])
+    #expect(report.passed)
+  }
+}
+
+extension ReportFixture {
+  static func writeTwoChapters(into folder: URL) throws {
+    try Data("---\nexperiment: toy\n---\n```claim\nap50 > ap75\n```\n".utf8).write(to: folder.appendingPathComponent("01-toy.md"))
+    try Data("---\nexperiment: never-ran\n---\ntext `{result} x`\n".utf8).write(to: folder.appendingPathComponent("02-never.md"))
   }
 }

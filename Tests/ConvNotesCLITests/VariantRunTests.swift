@@ -1,0 +1,65 @@
+// `convnotes run <id> --set key=value`, `convnotes params <id>` and the
+// summary `run` prints, end to end with the built binary.
+import Foundation
+import TestSupport
+import Testing
+
+struct VariantRunTests {
+  /// A folder laid out like a checkout: chapters/ with the map chapter.
+  func checkout() throws -> URL {
+    let folder = TestSupport.temporaryURL("variant")
+    let chapters = folder.appendingPathComponent("chapters")
+    try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      at: repository.appendingPathComponent("chapters/12-map-evaluation.md"), to: chapters.appendingPathComponent("12-map-evaluation.md"))
+    return folder
+  }
+
+  @Test func aVariantRunGoesToItsOwnFolderAndThePageNamesWhatChanged() throws {
+    let folder = try checkout()
+    let canonical = try convnotes(["run", "map-evaluation", "--profile", "quick", "--threads", "1"], in: folder)
+    #expect(canonical.status == 0, "\(canonical.err)")
+    #expect(canonical.err.contains("map-evaluation: 17 of 17 claims of chapters/12-map-evaluation.md hold"), "\(canonical.err)")
+    #expect(canonical.err.contains("figures: ") && canonical.err.contains("pr-curves.png"))
+    let canonicalResults = folder.appendingPathComponent("results/map-evaluation/results.json")
+    let before = try Data(contentsOf: canonicalResults)
+
+    let variant = try convnotes(
+      ["run", "map-evaluation", "--profile", "quick", "--threads", "1", "--set", "nmsThreshold=0.95"], in: folder)
+    #expect(variant.status == 0, "\(variant.err)")
+    #expect(variant.err.contains("variant run into results-try/ with nmsThreshold = 0.95 (default 0.5)"), "\(variant.err)")
+    #expect(try Data(contentsOf: canonicalResults) == before, "the canonical results were overwritten")
+    let stored = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: folder.appendingPathComponent("results-try/map-evaluation/results.json"))) as? [String: Any]
+    let overrides = stored?["overrides"] as? [[String: String]]
+    #expect(overrides == [["key": "nmsThreshold", "defaultValue": "0.5", "value": "0.95"]])
+    #expect(((stored?["config"] as? [String: Any])?["nmsThreshold"] as? Double) == 0.95)
+
+    let report = try convnotes(["report", "--results", "results-try", "--site", "report-try", "--source-root", repository.path], in: folder)
+    #expect(report.status == 0, "\(report.err)")
+    let page = try String(contentsOf: folder.appendingPathComponent("report-try/map-evaluation.html"), encoding: .utf8)
+    #expect(page.contains("changed nmsThreshold = 0.95 (default 0.5)"))
+  }
+
+  @Test func aBadSettingStopsBeforeAnyWork() throws {
+    let folder = try checkout()
+    let r = try convnotes(["run", "map-evaluation", "--profile", "quick", "--set", "nmsTreshold=0.4"], in: folder)
+    #expect(r.status == 1)
+    #expect(r.err == "convnotes: map-evaluation: no configuration field `nmsTreshold`; did you mean `nmsThreshold`? (`convnotes params map-evaluation` lists them)\n", "\(r.err)")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("results-try").path))
+    let two = try convnotes(["run", "map-evaluation", "tsne", "--set", "x=1"], in: folder)
+    #expect(two.status != 0 && two.err.contains("--set changes one experiment's configuration: name exactly one"))
+  }
+
+  @Test func paramsListsTheFieldsWithTypesAndValues() throws {
+    let r = try convnotes(["params", "map-evaluation", "--profile", "quick"])
+    #expect(r.status == 0, "\(r.err)")
+    let lines = r.out.split(separator: "\n").map(String.init)
+    #expect(lines.first == "map-evaluation, quick profile: `convnotes run map-evaluation --profile quick --set key=value` changes a field")
+    #expect(lines.contains { $0.hasPrefix("  nmsThreshold ") && $0.hasSuffix(" number                   0.5") })
+    #expect(lines.contains { $0.hasPrefix("  scene.classes ") && $0.hasSuffix("shirt,sneaker,bag") })
+    let json = try convnotes(["params", "map-evaluation", "--json"])
+    let rows = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: String]]
+    #expect(rows?.contains(["key": "nmsThreshold", "type": "number", "value": "0.5"]) == true)
+  }
+}
