@@ -100,6 +100,13 @@ public final class RunContext {
     figures[key] = RecordedFigure(png: png, svg: svg, width: figure.width, height: figure.height, caption: caption)
   }
 
+  /// Writes a data file the run produced (for example COCO JSON a reader can
+  /// score with another tool) to results/<id>/<name>, atomically.
+  public func write(_ name: String, _ data: Data) throws {
+    precondition(!name.contains("/") && !name.hasPrefix("."), "write: `\(name)` must be a plain file name")
+    try AtomicFile.write(data, to: folder.appendingPathComponent(name))
+  }
+
   /// Notes a data file the run read, by checksum ("crc32:..."; goes into provenance).
   public func usedData(_ name: String, checksum: String) {
     dataChecksums[name] = checksum

@@ -63,3 +63,26 @@ struct VariantRunTests {
     #expect(rows?.contains(["key": "nmsThreshold", "type": "number", "value": "0.5"]) == true)
   }
 }
+
+/// map-evaluation writes what it scored as COCO JSON; scoring those files
+/// again through `eval-detections` (the JSON reader, a second path) must
+/// give the numbers the experiment recorded from memory.
+@Test func mapEvaluationsCOCOFilesScoreToItsRecordedNumbers() throws {
+  let folder = TestSupport.temporaryURL("map-files")
+  let run = try convnotes(["run", "map-evaluation", "--profile", "quick", "--threads", "1", "--out", folder.path])
+  #expect(run.status == 0, "\(run.err)")
+  let experiment = folder.appendingPathComponent("map-evaluation")
+  let results = try JSONSerialization.jsonObject(with: Data(contentsOf: experiment.appendingPathComponent("results.json"))) as? [String: Any]
+  let values = results?["values"] as? [String: [String: Any]]
+  func recorded(_ key: String) -> Double? { values?[key]?["value"] as? Double }
+  for (file, key) in [("detections.json", "coco.ap"), ("detections-before-nms.json", "beforeNms.ap")] {
+    let eval = try convnotes([
+      "eval-detections", "--gt", experiment.appendingPathComponent("ground-truth.json").path,
+      "--dt", experiment.appendingPathComponent(file).path, "--metric", "coco", "--json",
+    ])
+    #expect(eval.status == 0, "\(eval.err)")
+    let scored = try JSONSerialization.jsonObject(with: Data(eval.out.utf8)) as? [String: Any]
+    let ap = ((scored?["coco"] as? [String: Any])?["AP"] as? Double)
+    #expect(ap != nil && recorded(key) != nil && abs(ap! - recorded(key)!) < 1e-9, "\(file): \(String(describing: ap)) vs \(key) \(String(describing: recorded(key)))")
+  }
+}

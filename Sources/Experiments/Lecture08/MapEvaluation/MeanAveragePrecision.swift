@@ -9,6 +9,8 @@
 // Algorithm: greedy NMS, then Detection's COCO and VOC evaluators.
 // Numbers: every metric, per class and overall; before and after NMS.
 // Figures: a sample image, PR curves, AP interpolation, AP vs IoU threshold.
+// Files: ground-truth.json, detections.json (after NMS) and
+// detections-before-nms.json in COCO's format, for eval-detections or pycocotools.
 import Detection
 import ExperimentKit
 import Plot
@@ -41,6 +43,11 @@ enum MeanAveragePrecision: Experiment {
       SimulatedDetector.suppressDuplicates(raw, iouThreshold: config.nmsThreshold)
     }
     let data = scene.dataset
+    // What was scored, in COCO's format: `convnotes eval-detections` and
+    // pycocotools' COCOeval score these files to the numbers below.
+    try context.write("ground-truth.json", COCOFormat.groundTruthJSON(data, imageSize: (Int(config.scene.imageWidth), Int(config.scene.imageHeight))))
+    try context.write("detections.json", COCOFormat.detectionsJSON(kept))
+    try context.write("detections-before-nms.json", COCOFormat.detectionsJSON(raw))
 
     // 2. The evaluators.
     let coco = context.timed("coco") { COCOEvaluation.evaluate(data, detections: kept) }
