@@ -34,6 +34,22 @@ public final class RunContext {
   /// Noisy facts for timings.json (e.g. whether a model came from the cache).
   public private(set) var notes: [String: String] = [:]
 
+  /// What made this run, written into every figure (PNG text chunks, SVG
+  /// metadata): set by the Runner (config fingerprint, commit).
+  public var provenanceForFigures: [(key: String, value: String)] = []
+
+  /// The command that reruns this experiment with the same settings.
+  public var regenerateCommand: String {
+    let sets = provenanceForFigures.filter { $0.key.hasPrefix("set ") }.map { " --set \($0.key.dropFirst(4))=\($0.value)" }
+    return "convnotes run \(id) --profile \(profile.rawValue) --seed \(seed) --threads \(threads)" + sets.joined()
+  }
+
+  func figureMetadata(_ key: String) -> [(key: String, value: String)] {
+    [("Software", "ConvNotes"), ("experiment", id), ("figure", key), ("profile", profile.rawValue), ("seed", String(seed)),
+     ("threads", String(threads))] + provenanceForFigures
+      + [("command", regenerateCommand)]
+  }
+
   /// Notes a fact that is not deterministic (goes to timings.json only).
   public func note(_ key: String, _ value: String) { notes[key] = value }
 
@@ -95,8 +111,8 @@ public final class RunContext {
     precondition(key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }, "figure: `\(key)` must be kebab-case")
     let png = "figures/\(key).png"
     let svg = "figures/\(key).svg"
-    try figure.write(to: folder.appendingPathComponent(png), scale: 2)
-    try figure.write(to: folder.appendingPathComponent(svg))
+    try figure.write(to: folder.appendingPathComponent(png), scale: 2, metadata: figureMetadata(key))
+    try figure.write(to: folder.appendingPathComponent(svg), metadata: figureMetadata(key))
     figures[key] = RecordedFigure(png: png, svg: svg, width: figure.width, height: figure.height, caption: caption)
   }
 

@@ -89,6 +89,9 @@ public enum Runner {
     let context = RunContext(
       id: E.id, profile: options.profile, seed: options.seed, threads: options.threads, folder: staging,
       resultsRoot: options.resultsRoot, modelCache: ModelCache(folder: options.modelFolder), dataFolder: options.dataFolder)
+    context.provenanceForFigures = [
+      ("config", fnv1a64Hex(try JSONEncoder.sorted.encode(config))), ("commit", Git.commit + (Git.isDirty ? "+dirty" : "")),
+    ] + changes.map { ("set " + $0.key, $0.value) }
     let clockStart = DispatchTime.now().uptimeNanoseconds
     try E.run(config, in: context)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9

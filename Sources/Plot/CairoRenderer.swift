@@ -9,8 +9,10 @@ import CPangoCairo
 import Foundation
 
 public enum CairoRenderer {
-  /// Renders `scene` to `url` (.png, .svg or .pdf).
-  public static func write(_ scene: Scene, to url: URL, scale: Double = 1) throws {
+  /// Renders `scene` to `url` (.png, .svg or .pdf). `metadata` (what made
+  /// the figure: experiment, seed, commit...) goes into PNG tEXt chunks, an
+  /// SVG `<metadata>` element, and the PDF's keywords.
+  public static func write(_ scene: Scene, to url: URL, scale: Double = 1, metadata: [(key: String, value: String)] = []) throws {
     let ext = url.pathExtension.lowercased()
     guard ["png", "svg", "pdf"].contains(ext) else {
       throw PlotError("\(url.path): unknown figure format `.\(ext)` (expected .png, .svg or .pdf)")
@@ -35,7 +37,12 @@ public enum CairoRenderer {
       if let surface { cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PX) }
     default:
       surface = cairo_pdf_surface_create(temporary.path, scene.width, scene.height)
-      if let surface { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "") }
+      if let surface {
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "")
+        if !metadata.isEmpty {
+          cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, metadata.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+      }
     }
     guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
       throw PlotError("\(url.path): cannot create a \(ext) surface")
@@ -47,7 +54,7 @@ public enum CairoRenderer {
     try draw(scene, on: cr)
     cairo_surface_flush(surface)
     if ext == "png" {
-      do { try PNGEncoder.encode(surface).write(to: temporary) } catch let error as PlotError {
+      do { try PNGEncoder.encode(surface, text: metadata).write(to: temporary) } catch let error as PlotError {
         throw PlotError("\(url.path): \(error.message)")
       } catch {
         throw PlotError("\(url.path): cannot write PNG (\(error.localizedDescription))")
@@ -61,7 +68,7 @@ public enum CairoRenderer {
     }
     if ext == "svg" {
       let crisp = scene.items.contains { if case .image(_, _, false) = $0 { return true } else { return false } }
-      try normalizeSVG(temporary, pixelatedImages: crisp)
+      try normalizeSVG(temporary, pixelatedImages: crisp, metadata: metadata)
     }
     if rename(temporary.path, url.path) != 0 {
       throw PlotError("\(url.path): cannot move the figure in place (\(String(cString: strerror(errno))))")
@@ -72,7 +79,7 @@ public enum CairoRenderer {
   /// so the same figure would differ between runs; give every file the same id.
   /// Rasters drawn with nearest-neighbour scaling are marked `pixelated`, or
   /// browsers would blur a 10x10 confusion matrix into a smear.
-  static func normalizeSVG(_ url: URL, pixelatedImages: Bool) throws {
+  static func normalizeSVG(_ url: URL, pixelatedImages: Bool, metadata: [(key: String, value: String)] = []) throws {
     guard var text = try? String(contentsOf: url, encoding: .utf8) else { return }
     if let start = text.range(of: "id=\"surface") {
       let digits = text[start.upperBound...].prefix { $0.isNumber }
@@ -81,9 +88,19 @@ public enum CairoRenderer {
     if pixelatedImages {
       text = text.replacingOccurrences(of: "<image ", with: "<image style=\"image-rendering:pixelated\" ")
     }
+    if !metadata.isEmpty, let open = text.range(of: "<svg"), let close = text[open.upperBound...].firstIndex(of: ">") {
+      let lines = metadata.map { "<convnotes:field name=\"\(xmlEscape($0.key))\">\(xmlEscape($0.value))</convnotes:field>" }
+      let element = "\n<metadata xmlns:convnotes=\"https://convnotes.invalid/figure-provenance\">" + lines.joined() + "</metadata>"
+      text.insert(contentsOf: element, at: text.index(after: close))
+    }
     do { try text.write(to: url, atomically: false, encoding: .utf8) } catch {
       throw PlotError("\(url.path): cannot rewrite the SVG (\(error.localizedDescription))")
     }
+  }
+
+  static func xmlEscape(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
   }
 
   static func setColor(_ cr: OpaquePointer, _ c: Color) {

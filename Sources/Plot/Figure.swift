@@ -31,8 +31,8 @@ public struct Figure: Sendable {
   }
 
   /// Renders to `url`; `.png` (at `scale` x resolution), `.svg` or `.pdf`. Atomic.
-  public func write(to url: URL, scale: Double = 1) throws {
-    try CairoRenderer.write(scene(), to: url, scale: scale)
+  public func write(to url: URL, scale: Double = 1, metadata: [(key: String, value: String)] = []) throws {
+    try CairoRenderer.write(scene(), to: url, scale: scale, metadata: metadata)
   }
 }
 

@@ -4,14 +4,15 @@
 // filter (each byte minus the byte above), which suits charts' long runs.
 // Cairo stores premultiplied, native-endian 0xAARRGGBB words; PNG wants
 // straight RGBA bytes, so colours are un-premultiplied.
-// Format: PNG (ISO/IEC 15948), chunks IHDR, IDAT, IEND with CRC-32.
+// Format: PNG (ISO/IEC 15948), chunks IHDR, tEXt (the figure's provenance,
+// when given), IDAT, IEND with CRC-32.
 import CPangoCairo
 import CZlib
 import Foundation
 
 enum PNGEncoder {
   /// The PNG bytes of an ARGB32 image surface.
-  static func encode(_ surface: OpaquePointer) throws -> Data {
+  static func encode(_ surface: OpaquePointer, text: [(key: String, value: String)] = []) throws -> Data {
     cairo_surface_flush(surface)
     let width = Int(cairo_image_surface_get_width(surface))
     let height = Int(cairo_image_surface_get_height(surface))
@@ -74,9 +75,18 @@ enum PNGEncoder {
     header.append(bigEndian: UInt32(height))
     header.append(contentsOf: [8, 6, 0, 0, 0])  // 8 bits, RGBA, deflate, adaptive filtering, no interlace
     chunk("IHDR", header, into: &png)
+    for (key, value) in text { chunk("tEXt", textChunk(key, value), into: &png) }
     chunk("IDAT", Data(compressed.prefix(Int(compressedLength))), into: &png)
     chunk("IEND", Data(), into: &png)
     return png
+  }
+
+  /// A tEXt body: a Latin-1 keyword of 1-79 characters, a zero byte, the
+  /// text (characters outside Latin-1 become `?`, as the format allows only it).
+  static func textChunk(_ key: String, _ value: String) -> Data {
+    func latin1(_ s: String) -> [UInt8] { s.unicodeScalars.map { $0.value < 256 && $0.value != 0 ? UInt8($0.value) : UInt8(ascii: "?") } }
+    precondition(!key.isEmpty && key.count < 80, "PNG text keyword `\(key)` must have 1-79 characters")
+    return Data(latin1(key) + [0] + latin1(value))
   }
 
   static func chunk(_ type: String, _ body: Data, into png: inout Data) {

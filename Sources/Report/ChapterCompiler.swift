@@ -260,8 +260,14 @@ struct CompileState {
     let height = figure.height.map { " height=\"\(Int($0))\"" } ?? ""
     return """
       <figure id="fig-\(HTML.escape(key))"><a href="\(HTML.escape(published(figure.png)))"><img src="\(HTML.escape(image))" alt="\(HTML.escape(caption))"\(width)\(height)></a>\
-      <figcaption><span class="label">Figure \(number).</span> \(HTML.escape(caption))</figcaption></figure>
+      <figcaption><span class="label">Figure \(number).</span> \(HTML.escape(caption))\(regenerate)</figcaption></figure>
       """
+  }
+
+  /// The regenerate line under a figure's caption.
+  var regenerate: String {
+    guard let command = results?.regenerateCommand else { return "" }
+    return " <code class=\"regenerate\" title=\"regenerates this figure\">\(HTML.escape(command))</code>"
   }
 
   // MARK: - Block directives

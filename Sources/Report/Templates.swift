@@ -130,6 +130,7 @@ enum Templates {
     figure img { display: block; max-width: 100%; height: auto; margin: 0 auto; }
     figcaption { font-family: "DejaVu Sans", "WenQuanYi Micro Hei", sans-serif; font-size: .85rem; color: var(--muted); margin-top: .5rem; }
     figcaption .label { font-weight: bold; color: var(--text); }
+    figcaption code.regenerate { display: block; font-size: .75rem; margin-top: .2rem; color: var(--muted); overflow-wrap: anywhere; }
     .scroll { overflow-x: auto; }
     table { border-collapse: collapse; font-family: "DejaVu Sans", "WenQuanYi Micro Hei", sans-serif; font-size: .85rem; margin: 1rem 0; width: 100%; }
     th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }

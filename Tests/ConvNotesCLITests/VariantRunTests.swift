@@ -34,6 +34,10 @@ struct VariantRunTests {
     let overrides = stored?["overrides"] as? [[String: String]]
     #expect(overrides == [["key": "nmsThreshold", "defaultValue": "0.5", "value": "0.95"]])
     #expect(((stored?["config"] as? [String: Any])?["nmsThreshold"] as? Double) == 0.95)
+    // The figure files carry the command that regenerates them (a PNG tEXt chunk: keyword, zero byte, text).
+    let png = try Data(contentsOf: folder.appendingPathComponent("results-try/map-evaluation/figures/pr-curves.png"))
+    let command = "command\0convnotes run map-evaluation --profile quick --seed 0 --threads 1 --set nmsThreshold=0.95"
+    #expect(png.range(of: Data(command.utf8)) != nil)
 
     let report = try convnotes(["report", "--results", "results-try", "--site", "report-try", "--source-root", repository.path], in: folder)
     #expect(report.status == 0, "\(report.err)")

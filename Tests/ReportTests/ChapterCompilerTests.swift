@@ -19,7 +19,7 @@ struct ChapterCompilerTests {
     #expect(c.html.contains("<a class=\"ref\" href=\"#fig-curve\">Figure 1</a>"))
     #expect(
       c.html.contains(
-        "<figure id=\"fig-curve\"><a href=\"figures/toy/curve.png\"><img src=\"figures/toy/curve.svg\" alt=\"The &lt;i&gt;curve&lt;/i&gt;\" width=\"640\" height=\"400\"></a><figcaption><span class=\"label\">Figure 1.</span> The &lt;i&gt;curve&lt;/i&gt;</figcaption></figure>"
+        "<figure id=\"fig-curve\"><a href=\"figures/toy/curve.png\"><img src=\"figures/toy/curve.svg\" alt=\"The &lt;i&gt;curve&lt;/i&gt;\" width=\"640\" height=\"400\"></a><figcaption><span class=\"label\">Figure 1.</span> The &lt;i&gt;curve&lt;/i&gt; <code class=\"regenerate\" title=\"regenerates this figure\">convnotes run toy --profile quick --seed 0 --threads 2</code></figcaption></figure>"
       ))
     #expect(!c.html.contains("<p><figure"))
   }
