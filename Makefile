@@ -1,12 +1,13 @@
 # The two commands of the README. Both start by installing what is missing.
 #   make report   build (release), run every experiment (full profile), write report/index.html
-#   make test     build, swift test, quick run of every experiment, verify every claim
+#   make test     build, swift test, quick run of every experiment, verify every claim,
+#                 render the quick report and open every page in headless Chromium
 SWIFT      ?= swift
 PROFILE    ?= full
 THREADS    ?= 2
 RELEASE    := .build/release/convnotes
 
-.PHONY: report test test-slurm setup build quick verify clean bench
+.PHONY: report test test-slurm setup build quick verify clean bench pdf
 
 setup:
 	@sh scripts/setup.sh
@@ -20,17 +21,25 @@ build: setup
 report: build
 	$(RELEASE) all --profile $(PROFILE) --threads $(THREADS) --keep-going; status=$$?; $(RELEASE) report && exit $$status
 
-test: setup
+test:
+	@sh scripts/setup.sh --browser
 	$(SWIFT) build -c release --product convnotes
 	CONVNOTES_CONSUMER_TEST=1 CONVNOTES_ASSIGNMENT_E2E=1 $(SWIFT) test  # also builds a consumer package and one student copy
 	$(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
 	$(RELEASE) verify --results .build/quick-results --junit .build/quick-results/verify.xml
+	$(RELEASE) report --results .build/quick-results --site .build/quick-report --pdf
+	$(RELEASE) check-site --site .build/quick-report --width 420
 
 # A one-node Slurm cluster on this machine runs three quick shards; their merge
 # must equal the single-process run that `make test` left in .build/quick-results.
 test-slurm: build
 	@test -d .build/quick-results || $(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
 	sh scripts/slurm/test-cluster.sh .build/quick-results
+
+# The whole book as one PDF (installs headless Chromium if missing).
+pdf: build
+	@sh scripts/setup.sh --browser
+	$(RELEASE) report --pdf
 
 bench: build
 	$(RELEASE) bench

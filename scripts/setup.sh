@@ -2,6 +2,8 @@
 # Installs the Debian packages ConvNotes needs, if any are missing.
 # Root: installs them with apt-get. Not root: names them, prints the
 # apt-get line to run, and exits 1. Add a package here and nowhere else.
+#   --browser  also headless Chromium (~300 MB installed), for
+#              `convnotes check-site` and `convnotes report --pdf`
 set -eu
 
 PACKAGES="
@@ -18,6 +20,10 @@ fonts-dejavu-core
 fonts-wqy-microhei
 dataset-fashion-mnist
 "
+
+if [ "${1:-}" = "--browser" ]; then
+  PACKAGES="$PACKAGES chromium-headless-shell"
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -51,6 +51,7 @@ public struct Site {
     try fm.createDirectory(at: staging.appendingPathComponent("assets"), withIntermediateDirectories: true)
     try AtomicFile.write(Templates.stylesheet, to: staging.appendingPathComponent("assets/style.css"))
     try AtomicFile.write(Templates.mathScript, to: staging.appendingPathComponent("assets/math.js"))
+    try AtomicFile.write(PageCheckScript.source, to: staging.appendingPathComponent("assets/check.js"))
     let hasKatex = copyKatex(to: staging.appendingPathComponent("assets/katex"))
 
     let store = ResultsStore(root: resultsRoot)
@@ -70,6 +71,7 @@ public struct Site {
       }
     }
     try AtomicFile.write(indexHTML(compiled, store: store), to: staging.appendingPathComponent("index.html"))
+    try AtomicFile.write(bookHTML(compiled, math: hasKatex), to: staging.appendingPathComponent(Self.bookFile))
     try AtomicFile.replaceDirectory(siteFolder, with: staging)
     let outcomes = compiled.flatMap(\.outcomes)
     return SiteSummary(

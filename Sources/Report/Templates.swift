@@ -11,6 +11,7 @@ enum Templates {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · ConvNotes</title>
+    <script src="assets/check.js"></script>
     <link rel="stylesheet" href="assets/style.css">
     {{#math}}
     <link rel="stylesheet" href="assets/katex/katex.min.css">
@@ -61,6 +62,7 @@ enum Templates {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>ConvNotes</title>
+    <script src="assets/check.js"></script>
     <link rel="stylesheet" href="assets/style.css">
     </head>
     <body>

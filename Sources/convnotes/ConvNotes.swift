@@ -20,7 +20,7 @@ struct ConvNotesCommand: ParsableCommand {
         convnotes merge shard-1 shard-2 shard-3 --out results
       """,
     subcommands: [
-      ListCommand.self, RunCommand.self, ParamsCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self,
+      ListCommand.self, RunCommand.self, ParamsCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self, CheckSiteCommand.self,
       EvalDetectionsCommand.self, TSNECommand.self, BenchCommand.self,
       AssignmentCommand.self, GradeCommand.self,  // issue 16: Sources/Assignments
       ShardsCommand.self, MergeCommand.self,  // running at scale: README "Running at scale"

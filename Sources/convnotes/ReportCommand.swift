@@ -12,13 +12,40 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Where the site goes.")
   var site: String = "report"
 
+  @Flag(help: "Also print the whole book to <site>/convnotes.pdf (headless Chromium; `sh scripts/setup.sh --browser` installs it).")
+  var pdf = false
+
   func run() throws {
+    let chromium = pdf ? Chromium.find() : nil
+    if pdf && chromium == nil { throw ValidationError("--pdf: " + Chromium.missingMessage) }
     let builder = paths.site(writingTo: URL(fileURLWithPath: site))
     let summary = try builder.build()
     for problem in summary.problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
     FileHandle.standardError.write(
       Data("report: \(summary.chapters) chapters, \(summary.claims - summary.failedClaims) of \(summary.claims) claims hold\(summary.problems.isEmpty ? "" : "; run `convnotes verify` for the \(summary.problems.count) problem(s)")\n".utf8))
     print(summary.index.standardizedFileURL.path)
+    if let chromium { print(try builder.printPDF(chromium: chromium).standardizedFileURL.path) }
+  }
+}
+
+struct CheckSiteCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check-site",
+    abstract: "Open every page of a built report in headless Chromium; exit 1 on a missing image, a KaTeX or console error, a broken link or anchor, or horizontal overflow.")
+
+  @Option(help: "The built report.")
+  var site: String = "report"
+
+  @Option(help: "Window width in CSS px.")
+  var width: Int = 420
+
+  func run() throws {
+    guard let chromium = Chromium.find() else { throw ValidationError(Chromium.missingMessage) }
+    let problems = try SiteCheck.run(site: URL(fileURLWithPath: site), chromium: chromium, width: width)
+    for p in problems { print(p) }
+    let pages = (try? FileManager.default.contentsOfDirectory(atPath: site).filter { $0.hasSuffix(".html") }.count) ?? 0
+    print("check-site: \(pages) pages at \(width) px, \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+    if !problems.isEmpty { throw ExitCode.failure }
   }
 }
 

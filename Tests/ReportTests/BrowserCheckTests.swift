@@ -1,0 +1,55 @@
+// check-site and the PDF, in a real headless Chromium (skipped, with the
+// reason, on a machine without one; `make test` installs it). A clean
+// fixture site must pass; the same site with one of each problem planted
+// must report exactly those problems.
+import Foundation
+import Testing
+
+@testable import Report
+
+private let chromium = Chromium.find()
+
+@Suite(.enabled(if: chromium != nil, "no headless Chromium here (sh scripts/setup.sh --browser installs it)"))
+struct BrowserCheckTests {
+  func builtSite() throws -> (ReportFixture, URL) {
+    let f = try ReportFixture()
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\"><rect width=\"640\" height=\"400\" fill=\"#ccc\"/></svg>"
+    try Data(svg.utf8).write(to: f.results.appendingPathComponent("toy/figures/curve.svg"))
+    try f.write("01-toy.md", "---\nexperiment: toy\n---\n# Toy\n\n## Part\n\nSee `{ref} curve`, $x^2$.\n\n![c](figure:curve)\n\n```claim\nap50 > ap75\n```\n")
+    _ = try f.site.build()
+    return (f, f.root.appendingPathComponent("site"))
+  }
+
+  @Test func aCleanSitePassesAtPhoneWidth() throws {
+    let (_, site) = try builtSite()
+    #expect(try SiteCheck.run(site: site, chromium: chromium!, width: 420) == [])
+  }
+
+  @Test func eachPlantedProblemIsReported() throws {
+    let (_, site) = try builtSite()
+    let page = site.appendingPathComponent("toy.html")
+    var html = try String(contentsOf: page, encoding: .utf8)
+    html = html.replacingOccurrences(
+      of: "</article>",
+      with: "<img src=\"figures/none.png\"><div style=\"width:900px\">wide</div><a href=\"#nowhere\">a</a><a href=\"index.html#nope\">b</a><script>console.error(\"boom\")</script></article>")
+    try Data(html.utf8).write(to: page)
+    let messages = try SiteCheck.run(site: site, chromium: chromium!, width: 420).filter { $0.page == "toy.html" }.map(\.message)
+    #expect(messages.contains("broken link: figures/none.png (no such file)"))
+    #expect(messages.contains("broken link: index.html#nope (no id `nope` in index.html)"))
+    #expect(messages.contains("image did not load: figures/none.png"))
+    #expect(messages.contains("broken anchor: #nowhere"))
+    #expect(messages.contains("console error: boom"))
+    #expect(messages.contains { $0.hasPrefix("horizontal overflow at 420 px:") })
+  }
+
+  @Test func theBookPrintsToAPDF() throws {
+    let (f, _) = try builtSite()
+    let pdf = try f.site.printPDF(chromium: chromium!)
+    let data = try Data(contentsOf: pdf)
+    #expect(data.starts(with: Data("%PDF".utf8)))
+    // A title page, and the chapter on a page of its own (Skia writes page objects uncompressed).
+    let text = String(decoding: data, as: UTF8.self)
+    let pages = (try? NSRegularExpression(pattern: "/Type\\s*/Page[^s]"))?.numberOfMatches(in: text, range: NSRange(text.startIndex..., in: text)) ?? 0
+    #expect(pages >= 2)
+  }
+}
