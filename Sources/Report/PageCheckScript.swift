@@ -45,7 +45,7 @@ enum PageCheckScript {
                 if (!scroller || scroller === el) { right = r.right; widest = el; }
               }
             });
-            var what = widest ? "<" + widest.tagName.toLowerCase() + (widest.className ? " class=\\"" + widest.className + "\\"" : "") + ">" : "the document";
+            var what = widest ? "<" + widest.tagName.toLowerCase() + (widest.getAttribute("class") ? " class=\\"" + widest.getAttribute("class") + "\\"" : "") + ">" : "the document";
             problems.push("horizontal overflow at " + width + " px: " + document.documentElement.scrollWidth + " px wide (" + what + ")");
           }
           var out = document.createElement("pre");

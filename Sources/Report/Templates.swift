@@ -135,6 +135,10 @@ enum Templates {
     figcaption code.regenerate { display: block; font-size: .75rem; margin-top: .2rem; color: var(--muted); overflow-wrap: anywhere; }
     .scroll { overflow-x: auto; }
     table { border-collapse: collapse; font-family: "DejaVu Sans", "WenQuanYi Micro Hei", sans-serif; font-size: .85rem; margin: 1rem 0; width: 100%; }
+    @media (max-width: 700px) { table { display: block; overflow-x: auto; } }
+    .katex-display { overflow-x: auto; overflow-y: hidden; padding: .2rem 0; }
+    figcaption, p code, li code, td code { overflow-wrap: anywhere; }
+    article img, article svg, article video { max-width: 100%; height: auto; }
     th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
     th { border-bottom: 2px solid #bbb; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
