@@ -76,7 +76,9 @@ struct ProposalsCommand: ParsableCommand {
   }
 
   func jsonLine(_ path: String, _ image: PlanarImage, _ boxes: [Box]) -> String {
-    let file = String(data: try! JSONEncoder().encode(path), encoding: .utf8)!
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let file = String(data: try! encoder.encode(path), encoding: .utf8)!
     return "{\"file\": \(file), \"width\": \(image.width), \"height\": \(image.height), \"method\": \"\(method.rawValue)\", "
       + "\"strategy\": \"\(method == .edgeBoxes ? "" : strategy)\", \"boxes\": [" + boxes.map(Self.coco).joined(separator: ", ") + "]}"
   }
