@@ -1,6 +1,7 @@
 // `convnotes bench`: speed of the hot paths, validated before timed, printed
 // beside the machine's sgemm peak. Never part of `swift test`.
 import ArgumentParser
+import ExperimentKit
 import Embedding
 import SpeedBenchmarks
 import Tensor
@@ -8,7 +9,7 @@ import Foundation
 
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "bench", abstract: "Time NMS, detection evaluation and sgemm (validated first).")
+    commandName: "bench", abstract: "Time NMS, detection evaluation, sgemm, t-SNE and region proposals (validated first).")
 
   @Flag(help: "Print JSON.")
   var json = false
@@ -28,9 +29,14 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Run only sgemm and the ConvNet benchmarks (1 and 2 threads).")
   var convnet = false
 
+  @Flag(help: "Run only Selective Search (fast) on a 512 x 512 photo, beside OpenCV's when importable.")
+  var proposals = false
+
   func validate() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
-    guard !(tsne && convnet) else { throw ValidationError("--tsne and --convnet each select one benchmark; pass one of them") }
+    guard [tsne, convnet, proposals].filter({ $0 }).count <= 1 else {
+      throw ValidationError("--tsne, --convnet and --proposals each select one benchmark; pass one of them")
+    }
     guard RepulsionMethod(rawValue: tsneMethod) != nil else {
       throw ValidationError("--tsne-method must be one of \(RepulsionMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \(tsneMethod)")
     }
@@ -47,7 +53,9 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     let results =
-      tsne
+      proposals
+      ? try ProposalsBenchmark.run(photo: SampleImages.url("astronaut.png"), repeats: min(repeats, 3), log: log)
+      : tsne
       ? try TSNEBenchmark.run(sizes: parsedSizes ?? [], method: RepulsionMethod(rawValue: tsneMethod) ?? .auto, threads: BLAS.threads, log: log)
       : convnet ? try BenchmarkSuite.convNet(repeats: repeats, log: log) : try BenchmarkSuite.runAll(repeats: repeats, log: log)
     print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results), terminator: "")

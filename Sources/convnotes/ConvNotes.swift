@@ -22,6 +22,7 @@ struct ConvNotesCommand: ParsableCommand {
     subcommands: [
       ListCommand.self, RunCommand.self, ParamsCommand.self, AllCommand.self, ReportCommand.self, VerifyCommand.self, CheckSiteCommand.self,
       EvalDetectionsCommand.self, TSNECommand.self, BenchCommand.self,
+      ProposalsCommand.self,  // issue 17: region proposals for a user's images
       AssignmentCommand.self, GradeCommand.self,  // issue 16: Sources/Assignments
       ShardsCommand.self, MergeCommand.self,  // running at scale: README "Running at scale"
     ])
