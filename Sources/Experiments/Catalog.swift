@@ -9,6 +9,7 @@ public enum Catalog {
     LocalizationRegression.self,
     PoseRegression.self,
     SlidingWindow.self,
+    HOGDetector.self,
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,

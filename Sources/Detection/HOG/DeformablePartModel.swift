@@ -23,6 +23,11 @@ public struct DeformablePartModel: Sendable, Codable {
     public var anchorRow: Int, anchorColumn: Int
     /// Costs of (dx, dx^2, dy, dy^2); the squares' must stay positive.
     public var deformation: [Float]
+
+    public init(filter: LinearFilter, anchorRow: Int, anchorColumn: Int, deformation: [Float]) {
+      precondition(deformation.count == 4, "DeformablePartModel.Part: 4 deformation costs, got \(deformation.count)")
+      (self.filter, self.anchorRow, self.anchorColumn, self.deformation) = (filter, anchorRow, anchorColumn, deformation)
+    }
   }
 
   public var root: LinearFilter
