@@ -30,16 +30,21 @@ public struct FeaturePyramid: Sendable {
     (0..<count).map { first * pow(2, Double($0) / Double(perOctave)) }
   }
 
-  /// The pyramid of a (1, C, H, W) image at `scales`.
-  public init(image: Tensor, scales: [Double], parameters: HOGParameters = HOGParameters()) {
+  /// The pyramid of a (1, C, H, W) image at `scales`. Levels of `reusing` at the same scale are taken
+  /// from it; when `only` is given, the other levels stay empty (0 x 0 maps: no window fits).
+  public init(image: Tensor, scales: [Double], parameters: HOGParameters = HOGParameters(), reusing: FeaturePyramid? = nil, only: Set<Int>? = nil) {
     precondition(image.rank == 4 && image.shape[0] == 1, "FeaturePyramid: expected a (1, C, H, W) image, got \(image.shape)")
     let (c, h, w) = (image.shape[1], image.shape[2], image.shape[3])
     self.parameters = parameters
-    levels = scales.map { s in
+    levels = scales.enumerated().map { k, s in
       let (nh, nw) = (max(1, Int((Double(h) * s).rounded())), max(1, Int((Double(w) * s).rounded())))
+      let level = Level(scale: s, scaleX: Double(nw) / Double(w), scaleY: Double(nh) / Double(h), features: HOGFeatureMap(rows: 0, columns: 0, length: parameters.blockLength))
+      if let old = reusing, k < old.levels.count, old.levels[k].scale == s, old.parameters == parameters { return old.levels[k] }
+      guard only?.contains(k) ?? true else { return level }
       let resized = (nh == h && nw == w) ? image : image.resizedBilinear(height: nh, width: nw)
-      let map = HOG.features(resized.scalars, channels: c, height: nh, width: nw, parameters: parameters)
-      return Level(scale: s, scaleX: Double(nw) / Double(w), scaleY: Double(nh) / Double(h), features: map)
+      var computed = level
+      computed.features = HOG.features(resized.scalars, channels: c, height: nh, width: nw, parameters: parameters)
+      return computed
     }
   }
 
@@ -69,6 +74,7 @@ public struct LinearFilter: Sendable, Codable {
     let (outRows, outColumns) = (map.rows - rows + 1, map.columns - columns + 1)
     guard outRows > 0 && outColumns > 0 else { return ([], max(outRows, 0), max(outColumns, 0)) }
     var out = [Float](repeating: 0, count: outRows * outColumns)
+    // snippet.responses
     let span = columns * length
     map.values.withUnsafeBufferPointer { m in
       weights.withUnsafeBufferPointer { w in
@@ -82,6 +88,7 @@ public struct LinearFilter: Sendable, Codable {
               o[r * outColumns + c] = s
             }
           }
+          // snippet.end
         }
       }
     }

@@ -82,25 +82,36 @@ public enum HOG {
     }
     let usedWidth = p.voting == .nearest ? columns * cs : width
     let usedHeight = p.voting == .nearest ? rows * cs : height
-    var gx = [Float](repeating: 0, count: usedWidth), gy = gx, mag = gx
-    var bin = [Int32](repeating: 0, count: usedWidth)
+    // Up to 8 edges in one SIMD comparison (lanes beyond the edges never count).
+    var ce = SIMD8<Float>(repeating: 0), se = SIMD8<Float>(repeating: 0), lanes = SIMD8<Int32>(repeating: 0)
+    for (k, e) in edges.prefix(8).enumerated() { (ce[k], se[k], lanes[k]) = (e.c, e.s, 1) }
+    let zero = SIMD8<Int32>(repeating: 0)
+    var buffers = [Float](repeating: 0, count: 3 * usedWidth)
     pixels.withUnsafeBufferPointer { img in
       hist.withUnsafeMutableBufferPointer { h in
-        for y in 0..<usedHeight {
-          gradientRow(img.baseAddress!, channels: channels, height: height, width: width, y: y, count: usedWidth, gx: &gx, gy: &gy, mag: &mag)
-          if p.voting == .nearest {
-            // Fold into [0, 180), then count the edges the angle has passed: sin(theta - edge) >= 0.
-            for x in 0..<usedWidth {
-              var (dx, dy) = (gx[x], gy[x])
-              if dy < 0 || (dy == 0 && dx < 0) { (dx, dy) = (-dx, -dy) }
-              var b: Int32 = 0
-              for e in edges where dy * e.c - dx * e.s >= 0 { b += 1 }
-              bin[x] = b
+        buffers.withUnsafeMutableBufferPointer { buf in
+          let (gx, gy, mag) = (buf.baseAddress!, buf.baseAddress! + usedWidth, buf.baseAddress! + 2 * usedWidth)
+          for y in 0..<usedHeight {
+            gradientRow(img.baseAddress!, channels: channels, height: height, width: width, y: y, count: usedWidth, gx: gx, gy: gy, mag: mag)
+            if p.voting == .nearest {
+              let rowBase = h.baseAddress! + (y / cs) * columns * nb
+              // Fold into [0, 180), then count the edges the angle has passed: sin(theta - edge) >= 0.
+              for x in 0..<usedWidth {
+                var (dx, dy) = (gx[x], gy[x])
+                if dy < 0 || (dy == 0 && dx < 0) { (dx, dy) = (-dx, -dy) }
+                var b: Int
+                if nb <= 9 {
+                  let passed = (SIMD8(repeating: dy) * ce - SIMD8(repeating: dx) * se) .>= 0
+                  b = Int(zero.replacing(with: lanes, where: passed).wrappedSum())
+                } else {
+                  b = 0
+                  for e in edges where dy * e.c - dx * e.s >= 0 { b += 1 }
+                }
+                rowBase[(x / cs) * nb + b] += mag[x]
+              }
+            } else {
+              bilinearVotes(h.baseAddress!, y: y, gx: gx, gy: gy, mag: mag, count: usedWidth, rows: rows, columns: columns, parameters: p)
             }
-            let rowBase = (y / cs) * columns * nb
-            for x in 0..<usedWidth { h[rowBase + (x / cs) * nb + Int(bin[x])] += mag[x] }
-          } else {
-            bilinearVotes(h.baseAddress!, y: y, gx: gx, gy: gy, mag: mag, count: usedWidth, rows: rows, columns: columns, parameters: p)
           }
         }
         // skimage averages over the cell's pixels.
@@ -114,27 +125,31 @@ public enum HOG {
   /// Gradient of row y (x < count): per pixel the channel with the largest magnitude; 0 at the image border.
   static func gradientRow(
     _ img: UnsafePointer<Float>, channels: Int, height: Int, width: Int, y: Int, count: Int,
-    gx: inout [Float], gy: inout [Float], mag: inout [Float]
+    gx: UnsafeMutablePointer<Float>, gy: UnsafeMutablePointer<Float>, mag: UnsafeMutablePointer<Float>
   ) {
     let plane = height * width
-    for x in 0..<count { gx[x] = 0; gy[x] = 0; mag[x] = -1 }
+    let interiorY: Float = (y > 0 && y < height - 1) ? 1 : 0
     for c in 0..<channels {
       let row = img + c * plane + y * width
       let up = y > 0 ? row - width : row, down = y < height - 1 ? row + width : row
-      let interiorY: Float = (y > 0 && y < height - 1) ? 1 : 0
-      for x in 0..<count {
-        let dx = (x > 0 && x < width - 1) ? row[x + 1] - row[x - 1] : 0
+      // Interior columns branch-free; column 0 (and width - 1 when counted) have dx = 0.
+      let interior = min(count, width - 1)
+      @inline(__always) func take(_ x: Int, _ dx: Float) {
         let dy = (down[x] - up[x]) * interiorY
         let m = dx * dx + dy * dy
-        if m > mag[x] { (gx[x], gy[x], mag[x]) = (dx, dy, m) }
+        if c == 0 || m > mag[x] { gx[x] = dx; gy[x] = dy; mag[x] = m }
       }
+      take(0, 0)
+      if interior > 1 { for x in 1..<interior { take(x, row[x + 1] - row[x - 1]) } }
+      if count == width && width > 1 { take(width - 1, 0) }
     }
     for x in 0..<count { mag[x] = mag[x].squareRoot() }
   }
 
   /// Dalal-Triggs voting of one row: between the two nearest bin centres and the 4 nearest cell centres.
   static func bilinearVotes(
-    _ h: UnsafeMutablePointer<Float>, y: Int, gx: [Float], gy: [Float], mag: [Float], count: Int, rows: Int, columns: Int, parameters p: HOGParameters
+    _ h: UnsafeMutablePointer<Float>, y: Int, gx: UnsafeMutablePointer<Float>, gy: UnsafeMutablePointer<Float>, mag: UnsafeMutablePointer<Float>,
+    count: Int, rows: Int, columns: Int, parameters p: HOGParameters
   ) {
     let (cs, nb) = (p.cellSize, p.orientations)
     let binWidth = Float.pi / Float(nb)

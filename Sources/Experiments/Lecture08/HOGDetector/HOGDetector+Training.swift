@@ -10,7 +10,7 @@ extension HOGDetector {
   struct Positives {
     var features: [[Float]]
     /// The object each positive came from: scene, mirrored, box.
-    var objects: [(scene: Int, mirrored: Bool, box: Box)]
+    var objects: [(scene: Int, mirrored: Bool, box: Box, level: Int)]
     /// Mean inset of the objects in their windows (left, top, right, bottom, fractions of the window).
     var inset: [Double]
     var meanIoU: Double
@@ -32,10 +32,10 @@ extension HOGDetector {
   /// Prior inset of a trouser (aspect 0.4, 7/8 of the window's height) before the positives refine it.
   static let priorInset = [0.15, 0.0625, 0.15, 0.0625]
 
-  static func collectPositives(_ train: FashionScenes, config: Config, scales: [Double]) -> Positives {
+  static func collectPositives(_ train: FashionScenes, pyramids cached: [FeaturePyramid], config: Config, scales: [Double]) -> Positives {
     let withObject = (0..<train.count).filter { !truth(train, $0, label: config.label).isEmpty }
     let views = withObject.flatMap { [($0, false), ($0, true)] }
-    let pyramids = parallelMap(views.count) { k in FeaturePyramid(image: image(train, views[k].0, mirrored: views[k].1), scales: scales) }
+    let pyramids = parallelMap(views.count) { k in views[k].1 ? FeaturePyramid(image: image(train, views[k].0, mirrored: true), scales: scales) : cached[views[k].0] }
     var inset = priorInset
     var result = Positives(features: [], objects: [], inset: inset, meanIoU: 0)
     // Two passes: place with the prior inset, learn the mean inset, place again.
@@ -48,7 +48,7 @@ extension HOGDetector {
         for (g, b) in zip(boxes, best) where b.iou >= 0.5 {
           let w = pyramids[k].windowBox(level: b.level, row: b.row, column: b.column, widthCells: config.windowCells.width, heightCells: config.windowCells.height)
           result.features.append(pyramids[k].levels[b.level].features.window(row: b.row, column: b.column, height: config.templateBlocks.height, width: config.templateBlocks.width))
-          result.objects.append((view.0, view.1, g))
+          result.objects.append((view.0, view.1, g, b.level))
           result.meanIoU += b.iou
           let (ww, wh) = (w.width(), w.height())
           insets[0] += (g.x1 - w.x1) / ww; insets[1] += (g.y1 - w.y1) / wh
@@ -63,11 +63,11 @@ extension HOGDetector {
   }
 
   /// `perScene` random windows of each training scene that overlap no object of the class (IoU < 0.3).
-  static func randomNegatives(_ train: FashionScenes, config: Config, scales: [Double], inset: [Double], seed: SplitMix64) -> [Negative] {
+  static func randomNegatives(_ train: FashionScenes, pyramids: [FeaturePyramid], config: Config, inset: [Double], seed: SplitMix64) -> [Negative] {
     let (wb, hb) = config.templateBlocks
     return parallelMap(train.count) { i -> [Negative] in
       var rng = seed.derived("scene \(i)")
-      let pyramid = FeaturePyramid(image: image(train, i), scales: scales)
+      let pyramid = pyramids[i]
       let boxes = truth(train, i, label: config.label)
       var out: [Negative] = []
       for _ in 0..<(config.randomNegativesPerScene * 4) where out.count < config.randomNegativesPerScene {
@@ -88,16 +88,17 @@ extension HOGDetector {
     let d = positives[0].count
     let x = (positives + negatives).flatMap { $0 }
     let labels = [Float](repeating: 1, count: positives.count) + [Float](repeating: -1, count: negatives.count)
-    let t = LinearSVM.train(x, labels: labels, dimension: d, options: .init(c: config.c))
+    let t = LinearSVM.train(x, labels: labels, dimension: d, options: .init(c: config.c, positiveWeight: config.positiveWeight))
     let (wb, hb) = config.templateBlocks
     return RootModel(filter: LinearFilter(rows: hb, columns: wb, length: 36, weights: t.model.weights), bias: t.model.bias)
   }
 
+  // snippet.mining
   /// Windows of every training scene scoring above -1 (the margin) that overlap no object of the class; the hardest per scene.
-  static func mineHardNegatives(_ model: RootModel, _ train: FashionScenes, config: Config, scales: [Double], inset: [Double]) -> [Negative] {
+  static func mineHardNegatives(_ model: RootModel, _ train: FashionScenes, pyramids: [FeaturePyramid], config: Config, inset: [Double]) -> [Negative] {
     let (wb, hb) = config.templateBlocks
     return parallelMap(train.count) { i -> [Negative] in
-      let pyramid = FeaturePyramid(image: image(train, i), scales: scales)
+      let pyramid = pyramids[i]
       let boxes = truth(train, i, label: config.label)
       let scored = scoreWindows(pyramid, template: model.filter, bias: model.bias, threshold: -1, config: config, inset: inset, scene: i)
         .filter { w in boxes.allSatisfy { $0.intersectionOverUnion(with: w.box) < 0.3 } }
@@ -107,6 +108,7 @@ extension HOGDetector {
       }
     }.flatMap { $0 }
   }
+  // snippet.end
 
   /// The cache plus the new hard negatives (no window twice); over `size`, the hardest under `model` stay.
   static func mergeCache(_ cache: [Negative], _ hard: [Negative], model: RootModel, size: Int) -> [Negative] {
@@ -123,10 +125,16 @@ extension HOGDetector {
     w.withUnsafeBufferPointer { Detection.dot($0.baseAddress!, x.baseAddress!, w.count) }
   }
 
+  /// Windows per image that NMS sees (the best-scoring ones), and detections kept after it.
+  static let preNMS = 400
+  static let keptPerImage = 50
+
   /// Detections of one pyramid after NMS.
   static func detect(_ model: RootModel, _ pyramid: FeaturePyramid, config: Config, inset: [Double]) -> [(box: Box, score: Float)] {
-    let windows = scoreWindows(pyramid, template: model.filter, bias: model.bias, threshold: -1.2, config: config, inset: inset, scene: 0)
-    return suppress(windows, box: { $0.box }, score: { $0.score }, iou: config.nmsIoU, keep: 50).map { ($0.box, $0.score) }
+    // Every window of the root levels; the best `preNMS` go to NMS.
+    let windows = scoreWindows(pyramid, template: model.filter, bias: model.bias, threshold: -.infinity, config: config, inset: inset, scene: 0)
+      .sorted { $0.score > $1.score }.prefix(preNMS)
+    return suppress(Array(windows), box: { $0.box }, score: { $0.score }, iou: config.nmsIoU, keep: keptPerImage).map { ($0.box, $0.score) }
   }
 
   /// VOC and COCO AP of per-scene detections against the class's objects.

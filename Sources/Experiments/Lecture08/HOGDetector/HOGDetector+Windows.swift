@@ -66,7 +66,7 @@ extension HOGDetector {
     _ pyramid: FeaturePyramid, template: LinearFilter, bias: Float, threshold: Float, config: Config, inset: [Double], scene: Int, mirrored: Bool = false
   ) -> [(ref: WindowRef, box: Box, score: Float)] {
     var out: [(ref: WindowRef, box: Box, score: Float)] = []
-    for (l, level) in pyramid.levels.enumerated() {
+    for (l, level) in pyramid.levels.enumerated() where l < config.levels {
       let r = template.responses(level.features)
       for y in 0..<r.rows {
         for x in 0..<r.columns {
