@@ -27,7 +27,7 @@ extension HOGDetector {
     let s = Double(train.spec.size)
     ax = Axes.imagePanel(0...s, title: "training scene (\(train.spec.size) px)")
     ax.image(ImageRasters.rgb(train.images, sceneIndex))
-    for o in train.objects[sceneIndex] { ax.box(o, stroke: o.label == config.label ? .white : Color(hex: 0xBBBBBB, alpha: 0.7), width: 1.2, named: true) }
+    for o in train.objects[sceneIndex] { ax.box(o, stroke: o.label == config.label ? .white : Color(hex: 0xBBBBBB, alpha: 0.7), width: 1.2, named: o.label == config.label) }
     glyphs.axes[2] = ax
     ax = Axes.imagePanel(0...s, title: "its HOG: \(sceneCells.rows) x \(sceneCells.columns) cells")
     ax.image(HOGGlyphs.raster(sceneCells, pixels: 24), x0: 0, x1: s, y0: 0, y1: s)

@@ -162,6 +162,9 @@ public enum HOGDetector: Experiment {
     // 5. DPM: root + parts against the root alone, same test scenes.
     let dpm = try runDPM(root: final.model, positives: positives, train: train, trainPyramids: trainPyramids, test: test, testPyramids: testPyramids, config: config, in: context)
 
+    context.record("dpm.gainOverRoot", dpm.evaluation.voc10 - final.evaluation.voc10, format: "+.3f")
+    context.record("dpm.gainOverRoot.cocoAP50", dpm.evaluation.coco.ap50 - final.evaluation.coco.ap50, format: "+.3f")
+
     // 6. Figures.
     try figures(context, config: config, train: train, test: test, testPyramids: testPyramids, rounds: rounds.map { ($0.model, $0.evaluation) }, dpm: dpm, inset: positives.inset, scales: scales)
   }
