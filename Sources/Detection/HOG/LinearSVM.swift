@@ -29,10 +29,11 @@ public struct LinearSVM: Sendable, Codable {
     /// Cost of a positive's slack relative to a negative's.
     public var positiveWeight: Double = 1
     public var biasFeature: Float = 1
-    public var tolerance: Double = 0.01
+    /// liblinear's default for the dual solvers.
+    public var tolerance: Double = 0.1
     public var maxPasses: Int = 500
     public var seed: UInt64 = 1
-    public init(c: Double = 0.01, positiveWeight: Double = 1, tolerance: Double = 0.01, maxPasses: Int = 500, seed: UInt64 = 1) {
+    public init(c: Double = 0.01, positiveWeight: Double = 1, tolerance: Double = 0.1, maxPasses: Int = 500, seed: UInt64 = 1) {
       (self.c, self.positiveWeight, self.tolerance, self.maxPasses, self.seed) = (c, positiveWeight, tolerance, maxPasses, seed)
     }
   }

@@ -113,11 +113,11 @@ extension HOGDetector {
       }
       var seen = Set(cache.map(\.key))
       for h in hard where seen.insert(h.key).inserted { cache.append(h) }
-      if cache.count > config.cacheSize {
+      if cache.count > config.dpm.cacheSize {
         let w = current.vector
         let scores = cache.map { c in zip(w, c.phi).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
         let order = cache.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-        cache = order.prefix(config.cacheSize).sorted().map { cache[$0] }
+        cache = order.prefix(config.dpm.cacheSize).sorted().map { cache[$0] }
       }
       // (3) The SVM on the placements.
       let d = model.dimension

@@ -78,9 +78,11 @@ public enum HOGDetector: Experiment {
     public var latentIterations: Int
     /// Training scenes mined for the DPM's negatives (the first ones).
     public var miningScenes: Int
+    /// Size of the DPM's negative cache (its vectors are 3.6 times the root's).
+    public var cacheSize = 3_000
   }
 
-  public static let full = Config(trainScenes: 600, testScenes: 200, miningRounds: 3, dpm: DPMConfig(latentIterations: 3, miningScenes: 200))
+  public static let full = Config(trainScenes: 500, testScenes: 200, miningRounds: 3, dpm: DPMConfig(latentIterations: 2, miningScenes: 120))
   public static let quick = Config(trainScenes: 160, testScenes: 60, miningRounds: 2, dpm: DPMConfig(latentIterations: 1, miningScenes: 40))
 
   /// A trained linear window classifier.
