@@ -62,8 +62,19 @@ def main():
             d = cv2.HOGDescriptor((512, 512), (16, 16), (8, 8), (8, 8), 9)
             best = min(timeit(lambda: d.compute(u8)) for _ in range(5))
             print(f"OpenCV HOGDescriptor 512x512 grey (uint8): {best * 1000:.1f} ms")
-        except ImportError:
-            print("OpenCV not importable")
+            opencv_order()
+        except (ImportError, AttributeError):
+            print("OpenCV 4.x (HOGDescriptor) not importable")
+
+def opencv_order():
+    """OpenCV's descriptor order, shown by a blob in one cell (HOGBlocks.swift's header)."""
+    import cv2
+    img = np.zeros((24, 24), np.uint8); img[2:6, 18:22] = 255   # block (row 0, column 1) only
+    v = cv2.HOGDescriptor((24, 24), (16, 16), (8, 8), (8, 8), 9).compute(img).ravel()
+    print("OpenCV block energies (2 x 2 blocks):", np.round(v.reshape(4, 36).sum(1), 3), "-> block (0, 1) at index", int(np.argmax(v.reshape(4, 36).sum(1))), "(2 = column by column)")
+    img = np.zeros((16, 16), np.uint8); img[2:6, 10:14] = 255   # cell (row 0, column 1) only
+    v = cv2.HOGDescriptor((16, 16), (16, 16), (8, 8), (8, 8), 9).compute(img).ravel()
+    print("OpenCV cell energies in one block:", np.round(v.reshape(4, 9).sum(1), 3), "-> cell (0, 1) at index", int(np.argmax(v.reshape(4, 9).sum(1))), "(2 = column by column)")
 
 def timeit(f):
     t = time.perf_counter(); f(); return time.perf_counter() - t
