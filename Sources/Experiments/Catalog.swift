@@ -9,6 +9,7 @@ public enum Catalog {
     LocalizationRegression.self,
     PoseRegression.self,
     SlidingWindow.self,
+    HOGDetector.self,
     RegionProposals.self,  // issue 17: Lecture08/RegionProposals
     MeanAveragePrecision.self,
     SpatialTransformers.self,

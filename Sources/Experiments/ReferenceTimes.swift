@@ -30,6 +30,7 @@ public enum ReferenceTimes {
     "fashion-scenes": 5.3,
     "feature-inversion": 22.8,
     "filters-and-patches": 4.0,
+    "hog-detector": 22.1,
     "localization-regression": 42.6,
     "map-evaluation": 0.6,
     "occlusion": 3.7,
