@@ -9,6 +9,7 @@ public enum Catalog {
     LocalizationRegression.self,
     PoseRegression.self,
     SlidingWindow.self,
+    RoIPooling.self,
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,
