@@ -34,6 +34,7 @@ public enum ReferenceTimes {
     "map-evaluation": 0.6,
     "occlusion": 3.7,
     "pose-regression": 7.5,
+    "roi-pooling": 1.3,
     "saliency": 5.0,
     "sliding-window": 7.1,
     "spatial-transformer": 35.6,

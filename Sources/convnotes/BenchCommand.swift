@@ -28,9 +28,12 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Run only sgemm and the ConvNet benchmarks (1 and 2 threads).")
   var convnet = false
 
+  @Flag(help: "Run only RoI Align forward + backward (1x256x50x50, 512 RoIs, 7x7, 2 threads), beside torchvision's CPU kernel when python3 imports it.")
+  var roi = false
+
   func validate() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
-    guard !(tsne && convnet) else { throw ValidationError("--tsne and --convnet each select one benchmark; pass one of them") }
+    guard [tsne, convnet, roi].filter({ $0 }).count <= 1 else { throw ValidationError("--tsne, --convnet and --roi each select one benchmark; pass one of them") }
     guard RepulsionMethod(rawValue: tsneMethod) != nil else {
       throw ValidationError("--tsne-method must be one of \(RepulsionMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \(tsneMethod)")
     }
@@ -47,7 +50,9 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     let results =
-      tsne
+      roi
+      ? try BenchmarkSuite.roiAlign(repeats: repeats, log: log)
+      : tsne
       ? try TSNEBenchmark.run(sizes: parsedSizes ?? [], method: RepulsionMethod(rawValue: tsneMethod) ?? .auto, threads: BLAS.threads, log: log)
       : convnet ? try BenchmarkSuite.convNet(repeats: repeats, log: log) : try BenchmarkSuite.runAll(repeats: repeats, log: log)
     print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results), terminator: "")

@@ -45,6 +45,21 @@ public struct RoIAlign: Sendable {
     /// Samples per bin (gh * gw; 0 for a region with no samples) and the divisor max(gh * gw, 1).
     public var perBin: [Int]
     public var divisor: [Float]
+
+    /// Consecutive regions whose samples fill about 256 KB: each thread runs its
+    /// channels block by block, so the sample table stays in cache while the
+    /// regions of one plane are still visited in index order.
+    func regionBlocks(samplesPerBlock: Int = 8192) -> [Range<Int>] {
+      var blocks: [Range<Int>] = [], start = 0
+      for n in firstSample.indices {
+        let end = n + 1 < firstSample.count ? firstSample[n + 1] : positions.count / 4
+        if end - firstSample[start] >= samplesPerBlock || n + 1 == firstSample.count {
+          blocks.append(start..<(n + 1))
+          start = n + 1
+        }
+      }
+      return blocks
+    }
   }
 
   public struct Cache: Sendable {
@@ -60,6 +75,7 @@ public struct RoIAlign: Sendable {
     let (fh, fw) = (Float(height), Float(width))
     for r in rois {
       precondition(r.x1.isFinite && r.y1.isFinite && r.x2.isFinite && r.y2.isFinite, "RoIAlign: region \(r) has a non-finite corner")
+      // snippet.samples
       let startW = r.x1 * spatialScale - offset, startH = r.y1 * spatialScale - offset
       let endW = r.x2 * spatialScale - offset, endH = r.y2 * spatialScale - offset
       var roiW = endW - startW, roiH = endH - startH
@@ -82,6 +98,7 @@ public struct RoIAlign: Sendable {
           }
         }
       }
+      // snippet.end
     }
     return s
   }
@@ -113,6 +130,7 @@ public struct RoIAlign: Sendable {
     let cache = Cache(rois: rois, inputShape: features.shape, samples: samples)
     if samples.positions.isEmpty { return (output, cache) }  // no region reads anything: zeros
     let perChannel = max(samples.positions.count, k * bins)
+    let blocks = samples.regionBlocks()
     features.withPointer { inputBase in
       output.withMutablePointer { outBase in
         samples.positions.withUnsafeBufferPointer { pos in
@@ -120,21 +138,23 @@ public struct RoIAlign: Sendable {
             let (inP, outP) = (SendableConstPointer(inputBase), SendablePointer(outBase))
             let (posP, wP) = (SendableConstPointer(pos.baseAddress!), SendableConstPointer(w.baseAddress!))
             forEachChannelRange(channels, cost: perChannel) { range in
-              for c in range {
-                for n in 0..<k {
-                  let input = inP.base + (rois[n].batchIndex * channels + c) * plane
-                  let out = outP.base + (n * channels + c) * bins
-                  var sample = samples.firstSample[n]
-                  let (count, divisor) = (samples.perBin[n], samples.divisor[n])
-                  for b in 0..<bins {
-                    var value: Float = 0
-                    for _ in 0..<count {
-                      let p = posP.base + 4 &* sample, q = wP.base + 4 &* sample
-                      sample &+= 1
-                      if p[0] < 0 { continue }  // outside: adds 0, exactly as torchvision's zero weights
-                      value += q[0] * input[Int(p[0])] + q[1] * input[Int(p[1])] + q[2] * input[Int(p[2])] + q[3] * input[Int(p[3])]
+              for block in blocks {
+                for c in range {
+                  for n in block {
+                    let input = inP.base + (rois[n].batchIndex * channels + c) * plane
+                    let out = outP.base + (n * channels + c) * bins
+                    var sample = samples.firstSample[n]
+                    let (count, divisor) = (samples.perBin[n], samples.divisor[n])
+                    for b in 0..<bins {
+                      var value: Float = 0
+                      for _ in 0..<count {
+                        let p = posP.base + 4 &* sample, q = wP.base + 4 &* sample
+                        sample &+= 1
+                        if p[0] < 0 { continue }  // outside: adds 0, exactly as torchvision's zero weights
+                        value += q[0] * input[Int(p[0])] + q[1] * input[Int(p[1])] + q[2] * input[Int(p[2])] + q[3] * input[Int(p[3])]
+                      }
+                      out[b] = value / divisor
                     }
-                    out[b] = value / divisor
                   }
                 }
               }
@@ -155,6 +175,7 @@ public struct RoIAlign: Sendable {
     var dx = Tensor(zeros: cache.inputShape)
     if samples.positions.isEmpty { return dx }
     let perChannel = max(samples.positions.count, k * bins)
+    let blocks = samples.regionBlocks()
     dout.withPointer { doutBase in
       dx.withMutablePointer { dxBase in
         samples.positions.withUnsafeBufferPointer { pos in
@@ -162,22 +183,24 @@ public struct RoIAlign: Sendable {
             let (gP, dxP) = (SendableConstPointer(doutBase), SendablePointer(dxBase))
             let (posP, wP) = (SendableConstPointer(pos.baseAddress!), SendableConstPointer(w.baseAddress!))
             forEachChannelRange(channels, cost: perChannel) { range in
-              for c in range {
-                for n in 0..<k {
-                  let grad = dxP.base + (rois[n].batchIndex * channels + c) * plane
-                  let g = gP.base + (n * channels + c) * bins
-                  var sample = samples.firstSample[n]
-                  let (count, divisor) = (samples.perBin[n], samples.divisor[n])
-                  for b in 0..<bins {
-                    let gBin = g[b]
-                    for _ in 0..<count {
-                      let p = posP.base + 4 &* sample, q = wP.base + 4 &* sample
-                      sample &+= 1
-                      if p[0] < 0 { continue }
-                      grad[Int(p[0])] += gBin * q[0] / divisor
-                      grad[Int(p[1])] += gBin * q[1] / divisor
-                      grad[Int(p[2])] += gBin * q[2] / divisor
-                      grad[Int(p[3])] += gBin * q[3] / divisor
+              for block in blocks {
+                for c in range {
+                  for n in block {
+                    let grad = dxP.base + (rois[n].batchIndex * channels + c) * plane
+                    let g = gP.base + (n * channels + c) * bins
+                    var sample = samples.firstSample[n]
+                    let (count, divisor) = (samples.perBin[n], samples.divisor[n])
+                    for b in 0..<bins {
+                      let gBin = g[b]
+                      for _ in 0..<count {
+                        let p = posP.base + 4 &* sample, q = wP.base + 4 &* sample
+                        sample &+= 1
+                        if p[0] < 0 { continue }
+                        grad[Int(p[0])] += gBin * q[0] / divisor
+                        grad[Int(p[1])] += gBin * q[1] / divisor
+                        grad[Int(p[2])] += gBin * q[2] / divisor
+                        grad[Int(p[3])] += gBin * q[3] / divisor
+                      }
                     }
                   }
                 }

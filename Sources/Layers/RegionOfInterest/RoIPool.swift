@@ -66,6 +66,7 @@ public struct RoIPool: Sendable {
 
   /// Every bin's window for region `r` on a height x width map, row by row.
   public func windows(_ r: RegionOfInterest, height: Int, width: Int) -> [Window] {
+    // snippet.bins
     let s = snapped(r)
     let roiW = max(s.x2 - s.x1 + 1, 1), roiH = max(s.y2 - s.y1 + 1, 1)
     let binH = Float(roiH) / Float(outputHeight), binW = Float(roiW) / Float(outputWidth)
@@ -79,6 +80,7 @@ public struct RoIPool: Sendable {
         out.append(Window(y0: y0, y1: y1, x0: min(max(w0 + s.x1, 0), width), x1: min(max(w1 + s.x1, 0), width)))
       }
     }
+    // snippet.end
     return out
   }
 

@@ -9,15 +9,15 @@ import Plot
 import Tensor
 
 extension RoIPooling {
-  /// The mean over channels of image `index`'s map, as a raster.
-  static func meanMap(_ features: Tensor, _ index: Int) -> Raster {
+  /// The mean over channels of image `index`'s map, as a raster over [0, its maximum].
+  static func meanMap(_ features: Tensor, _ index: Int) -> (raster: Raster, top: Double) {
     let (c, h, w) = (features.shape[1], features.shape[2], features.shape[3])
     var values = [Double](repeating: 0, count: h * w)
     for k in 0..<c {
       for p in 0..<(h * w) { values[p] += Double(features.scalars[(index * c + k) * h * w + p]) / Double(c) }
     }
     let top = max(values.max() ?? 1, 1e-6)
-    return Raster(values: values, width: w, height: h, colormap: .viridis, range: 0...top)
+    return (Raster(values: values, width: w, height: h, colormap: .viridis, range: 0...top), top)
   }
 
   static func gridsFigure(_ scenes: FashionScenes, _ index: Int, object: LabeledBox, features: Tensor, mapSide: (Int, Int)) -> Figure {
@@ -32,7 +32,7 @@ extension RoIPooling {
     // Zoomed panels over the map, in image pixels: cell j covers [4 j + 7, 4 j + 11).
     let half = max(box.width(), box.height()) / 2 + 10
     let zoom = (box.centerX - half)...(box.centerX + half)
-    let map = meanMap(features, index)
+    let (map, top) = meanMap(features, index)
     let (x0, x1) = (offset, offset + s * Double(mapSide.1)), (y0, y1) = (offset, offset + s * Double(mapSide.0))
     let roi = region(box, image: 0)
 
@@ -66,6 +66,7 @@ extension RoIPooling {
       }
     }
     align.scatter(x: px, y: py, color: .white, size: 2.5)
+    align.colorbar = Colorbar(colormap: .viridis, range: 0...top, label: "conv3, mean over channels")
     figure.axes[2] = align
     return figure
   }
@@ -84,7 +85,7 @@ extension RoIPooling {
       ax.xScale = .log
       ax.xTicks = x.map { (position: $0, label: String(format: "%.0f", $0)) }
       ax.yLimits = 0...1
-      ax.legend = .lowerRight
+      ax.legend = k == 0 ? .lowerRight : .upperLeft
       for (i, m) in labels.enumerated() {
         ax.line(x: x, y: curves[m.key]!.map(pick), label: m.label, style: styles[i], marker: .circle)
       }
