@@ -32,7 +32,7 @@ extension RoIPooling {
     // Zoomed panels over the map, in image pixels: cell j covers [4 j + 7, 4 j + 11).
     let half = max(box.width(), box.height()) / 2 + 10
     let zoom = (box.centerX - half)...(box.centerX + half)
-    let (map, top) = meanMap(features, index)
+    let map = meanMap(features, index).raster
     let (x0, x1) = (offset, offset + s * Double(mapSide.1)), (y0, y1) = (offset, offset + s * Double(mapSide.0))
     let roi = region(box, image: 0)
 
@@ -66,7 +66,6 @@ extension RoIPooling {
       }
     }
     align.scatter(x: px, y: py, color: .white, size: 2.5)
-    align.colorbar = Colorbar(colormap: .viridis, range: 0...top, label: "conv3, mean over channels")
     figure.axes[2] = align
     return figure
   }

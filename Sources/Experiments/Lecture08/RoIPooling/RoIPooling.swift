@@ -163,7 +163,7 @@ public enum RoIPooling: Experiment {
     // 6. Figures.
     let example = scenes.objects.indices.max { scenes.objects[$0].map { $0.box.area() }.max()! < scenes.objects[$1].map { $0.box.area() }.max()! }!
     let object = scenes.objects[example].max { $0.box.area() < $1.box.area() }!
-    try context.figure("grids", caption: "One object's box on the conv3 map of its scene (the mean over channels; each cell drawn over its 4 px footprint): RoIPool's 7 x 7 windows snap to cells and overlap, RoIAlign's bins are exact and sampled at bilinear points.",
+    try context.figure("grids", caption: "One object's box on the conv3 map of its scene (the mean over its 64 channels, viridis from 0 to the map's maximum: brighter is larger; each cell drawn over its 4 px footprint): RoIPool's 7 x 7 windows snap to cells and overlap, RoIAlign's bins are exact and sampled at bilinear points.",
                        gridsFigure(scenes, example, object: object, features: features, mapSide: (mapH, mapW)))
     try context.figure("quantization", caption: "IoU between a RoI and the region each operator reads, by RoI size (random RoIs; feature cells of 4 px).",
                        quantizationFigure(curves, labels: methods.map { ($0.key, $0.label) }))
