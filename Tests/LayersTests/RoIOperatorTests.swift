@@ -92,6 +92,16 @@ import Testing
     }
   }
 
+  @Test func regionBlocksCoverEveryRegionOnceInOrder() {
+    let rois = (0..<40).map { i in RegionOfInterest(x1: 0, y1: 0, x2: Float(2 + i % 9), y2: Float(3 + i % 5)) }
+    let s = RoIAlign(outputHeight: 2, outputWidth: 2, spatialScale: 1).samples(for: rois, height: 12, width: 12)
+    for size in [1, 37, 500, 1 << 20] {
+      let blocks = s.regionBlocks(samplesPerBlock: size)
+      #expect(blocks.flatMap { Array($0) } == Array(0..<40) && blocks.allSatisfy { !$0.isEmpty })
+    }
+    #expect(s.regionBlocks(samplesPerBlock: 1).count == 40 && s.regionBlocks(samplesPerBlock: 1 << 20).count == 1)
+  }
+
   @Test func backwardHasTheSameBitsOnOneAndTwoThreads() {
     var rng = SplitMix64(seed: 11)
     let x = Tensor.randomNormal(shape: [2, 16, 20, 20], std: 1, using: &rng)
