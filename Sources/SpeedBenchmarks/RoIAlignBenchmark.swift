@@ -8,7 +8,8 @@
 // Align is linear in the features), and the backward's bits on 1 and 2
 // threads. When `python3 -c "import torchvision"` works, the same tensors
 // go to torchvision's CPU kernel (torch.set_num_threads(2)), whose outputs
-// must agree, and whose best time is printed beside ours.
+// must agree, and whose best time is printed beside ours. RoIPool follows
+// on the same tensors (its validation: see `pool`).
 import Foundation
 import Layers
 import Support
@@ -88,9 +89,38 @@ enum RoIAlignBenchmark {
     var results = [BenchmarkResult(name: "roi_align 1x256x50x50, 512 RoIs, 7x7, fwd+bwd, 2 threads", seconds: total,
                                    throughput: Double(regions) / total, unit: "RoI/s", validation: validation)]
     let (y, cache) = op.forward(w.features, rois: w.rois)
-    if let peer = try TorchvisionPeer.roiAlign(w, expected: y, expectedGradient: op.backward(w.dout, cache: cache), repeats: repeats, log: log) {
+    if let peer = try TorchvisionPeer.run("align", w, expected: y, expectedGradient: op.backward(w.dout, cache: cache), repeats: repeats, log: log) {
       results.append(peer)
       log(String(format: "roi_align: ConvNotes / torchvision time = %.2f", total / peer.seconds))
+    }
+    results += try pool(w, repeats: repeats, log: log)
+    return results
+  }
+
+  /// RoIPool on the same workload: validated by two identities (each output is the input at its
+  /// remembered position; the gradient's sum is the sum of dout over non-empty bins), then timed.
+  static func pool(_ w: (features: Tensor, rois: [RegionOfInterest], dout: Tensor), repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
+    let op = RoIPool(outputHeight: bins, outputWidth: bins, spatialScale: 1.0 / 16)
+    let (y, cache) = op.forward(w.features, rois: w.rois)
+    let plane = side * side
+    var mass = 0.0
+    for (i, a) in cache.argmax.enumerated() where a >= 0 {
+      let (n, c) = (i / (channels * bins * bins), (i / (bins * bins)) % channels)
+      guard y.scalars[i] == w.features.scalars[(w.rois[n].batchIndex * channels + c) * plane + Int(a)] else {
+        throw BenchmarkError("roi_pool: output \(i) is not the input at its arg-max")
+      }
+      mass += Double(w.dout.scalars[i])
+    }
+    let dx = op.backward(w.dout, cache: cache)
+    let sum = dx.scalars.reduce(0.0) { $0 + Double($1) }
+    guard abs(sum - mass) < 1e-3 * max(1, abs(mass)) else { throw BenchmarkError("roi_pool: gradient sum \(sum), expected \(mass)") }
+    let total = BenchmarkSuite.best(repeats) { let (_, c) = op.forward(w.features, rois: w.rois); _ = op.backward(w.dout, cache: c) }
+    log(String(format: "roi_pool (ConvNotes, 2 threads): forward + backward %.1f ms", total * 1e3))
+    var results = [BenchmarkResult(name: "roi_pool 1x256x50x50, 512 RoIs, 7x7, fwd+bwd, 2 threads", seconds: total,
+                                   throughput: Double(regions) / total, unit: "RoI/s", validation: "outputs at their arg-max; gradient sum conserved")]
+    if let peer = try TorchvisionPeer.run("pool", w, expected: y, expectedGradient: dx, repeats: repeats, log: log) {
+      results.append(peer)
+      log(String(format: "roi_pool: ConvNotes / torchvision time = %.2f", total / peer.seconds))
     }
     return results
   }

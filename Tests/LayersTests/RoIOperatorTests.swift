@@ -93,11 +93,16 @@ import Testing
   }
 
   @Test func regionBlocksCoverEveryRegionOnceInOrder() {
-    let rois = (0..<40).map { i in RegionOfInterest(x1: 0, y1: 0, x2: Float(2 + i % 9), y2: Float(3 + i % 5)) }
+    let rois = (0..<40).map { (i: Int) -> RegionOfInterest in
+      let (w, h) = (Float(2 + i % 9), Float(3 + i % 5))
+      return RegionOfInterest(x1: 0, y1: 0, x2: w, y2: h)
+    }
     let s = RoIAlign(outputHeight: 2, outputWidth: 2, spatialScale: 1).samples(for: rois, height: 12, width: 12)
     for size in [1, 37, 500, 1 << 20] {
       let blocks = s.regionBlocks(samplesPerBlock: size)
-      #expect(blocks.flatMap { Array($0) } == Array(0..<40) && blocks.allSatisfy { !$0.isEmpty })
+      let covered: [Int] = blocks.flatMap { Array($0) }
+      #expect(covered == Array(0..<40))
+      #expect(blocks.allSatisfy { !$0.isEmpty })
     }
     #expect(s.regionBlocks(samplesPerBlock: 1).count == 40 && s.regionBlocks(samplesPerBlock: 1 << 20).count == 1)
   }

@@ -88,32 +88,50 @@ public struct RoIPool: Sendable {
   public func forward(_ features: Tensor, rois: [RegionOfInterest]) -> (output: Tensor, cache: Cache) {
     let shape = FeatureShape(features.shape, rois: rois, "RoIPool")
     let bins = outputHeight * outputWidth, k = rois.count, channels = shape.channels, plane = shape.plane, width = shape.width
-    let allWindows = rois.flatMap { windows($0, height: shape.height, width: shape.width) }
+    // Every bin's window as (y0, y1, x0, x1), region by region.
+    var flat = [Int32]()
+    flat.reserveCapacity(4 * k * bins)
+    var cost = 0
+    for r in rois {
+      for w in windows(r, height: shape.height, width: shape.width) {
+        flat += [Int32(w.y0), Int32(w.y1), Int32(w.x0), Int32(w.x1)]
+        cost += max((w.y1 - w.y0) * (w.x1 - w.x0), 1)
+      }
+    }
     var output = Tensor(zeros: [k, channels, outputHeight, outputWidth])
     var argmax = [Int32](repeating: -1, count: k * channels * bins)
     if k == 0 { return (output, Cache(rois: rois, inputShape: features.shape, argmax: argmax)) }
-    let cost = allWindows.reduce(0) { $0 + max(($1.y1 - $1.y0) * ($1.x1 - $1.x0), 1) }
     features.withPointer { inputBase in
       output.withMutablePointer { outBase in
         argmax.withUnsafeMutableBufferPointer { arg in
-          let (inP, outP, argP) = (SendableConstPointer(inputBase), SendablePointer(outBase), SendablePointer(arg.baseAddress!))
-          forEachChannelRange(channels, cost: cost) { range in
-            for c in range {
-              for n in 0..<k {
-                let input = inP.base + (rois[n].batchIndex * channels + c) * plane
-                let at = (n * channels + c) * bins
-                for b in 0..<bins {
-                  let win = allWindows[n * bins + b]
-                  var best: Float = win.isEmpty ? 0 : -Float.greatestFiniteMagnitude
-                  var index: Int32 = -1
-                  for y in win.y0..<max(win.y1, win.y0) {
-                    for x in win.x0..<max(win.x1, win.x0) where input[y * width + x] > best {
-                      best = input[y * width + x]
-                      index = Int32(y * width + x)
+          flat.withUnsafeBufferPointer { win in
+            let (inP, outP, argP) = (SendableConstPointer(inputBase), SendablePointer(outBase), SendablePointer(arg.baseAddress!))
+            let winP = SendableConstPointer(win.baseAddress!)
+            forEachChannelRange(channels, cost: cost) { range in
+              for c in range {
+                for n in 0..<k {
+                  let input = inP.base + (rois[n].batchIndex * channels + c) * plane
+                  let at = (n * channels + c) * bins
+                  for b in 0..<bins {
+                    let wp = winP.base + 4 &* (n &* bins &+ b)
+                    let (y0, y1, x0, x1) = (Int(wp[0]), Int(wp[1]), Int(wp[2]), Int(wp[3]))
+                    var best: Float = 0, index: Int = -1
+                    if y1 > y0 && x1 > x0 {
+                      best = -Float.greatestFiniteMagnitude
+                      var y = y0
+                      while y < y1 {
+                        let row = input + y &* width
+                        var x = x0
+                        while x < x1 {
+                          if row[x] > best { best = row[x]; index = y &* width &+ x }
+                          x &+= 1
+                        }
+                        y &+= 1
+                      }
                     }
+                    outP.base[at &+ b] = best
+                    argP.base[at &+ b] = Int32(truncatingIfNeeded: index)
                   }
-                  outP.base[at + b] = best
-                  argP.base[at + b] = index
                 }
               }
             }
