@@ -86,6 +86,9 @@ public enum RoIPooling: Experiment {
     context.record("map.channels", features.shape[1])
     context.record("map.side", mapW)
     context.record("scene.side", scenes.spec.size, unit: "px")
+    context.record("map.stride", Int(stride), unit: "px")
+    context.record("roi.bins", bins)
+    context.record("roi.fcInput", features.shape[1] * bins * bins)
 
     // 2. Quantization: what each operator reads, over random RoIs per size bucket.
     var rng = context.rng.derived("quantization")
