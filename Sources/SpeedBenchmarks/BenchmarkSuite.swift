@@ -35,8 +35,15 @@ public enum BenchmarkSuite {
     results.append(try nms(repeats: repeats, log: log))
     results.append(try PlotBenchmark.run(repeats: repeats, log: log))
     results.append(contentsOf: try cocoEvaluation(repeats: repeats, log: log))
+    results.append(contentsOf: try RoIAlignBenchmark.run(repeats: repeats, log: log))
     results.append(contentsOf: try convNet(repeats: repeats, log: log))
     return results
+  }
+
+  /// RoI Align forward + backward on 2 threads, beside torchvision's CPU kernel when importable.
+  public static func roiAlign(repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
+    Memory.keepLargeAllocations()
+    return try RoIAlignBenchmark.run(repeats: repeats, log: log)
   }
 
   /// sgemm's peak and the reference ConvNet, on 1 and 2 threads.

@@ -35,10 +35,13 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Run only the HOG benchmark (512 x 512 grey; beside skimage and OpenCV when python3 has them).")
   var hog = false
 
+  @Flag(help: "Run only RoI Align forward + backward (1x256x50x50, 512 RoIs, 7x7, 2 threads), beside torchvision's CPU kernel when python3 imports it.")
+  var roi = false
+
   func validate() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
-    guard [tsne, convnet, proposals, hog].filter({ $0 }).count <= 1 else {
-      throw ValidationError("--tsne, --convnet, --proposals and --hog each select one benchmark; pass one of them")
+    guard [tsne, convnet, proposals, hog, roi].filter({ $0 }).count <= 1 else {
+      throw ValidationError("--tsne, --convnet, --proposals, --hog and --roi each select one benchmark; pass one of them")
     }
     guard RepulsionMethod(rawValue: tsneMethod) != nil else {
       throw ValidationError("--tsne-method must be one of \(RepulsionMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \(tsneMethod)")
@@ -60,6 +63,8 @@ struct BenchCommand: ParsableCommand {
       ? try ProposalsBenchmark.run(photo: SampleImages.url("astronaut.png"), repeats: min(repeats, 3), log: log)
       : hog
       ? try HOGBenchmark.run(repeats: repeats, log: log)
+      : roi
+      ? try BenchmarkSuite.roiAlign(repeats: repeats, log: log)
       : tsne
       ? try TSNEBenchmark.run(sizes: parsedSizes ?? [], method: RepulsionMethod(rawValue: tsneMethod) ?? .auto, threads: BLAS.threads, log: log)
       : convnet ? try BenchmarkSuite.convNet(repeats: repeats, log: log) : try BenchmarkSuite.runAll(repeats: repeats, log: log)
