@@ -48,7 +48,7 @@ extension NeuralStyle {
     for (net, label) in nets {
       let r = results[net]!
       for s in r {
-        rows.append([.string(label), .number(s.ratio), .number(s.terms.content), .number(s.terms.style), .number(s.relativeContent), .number(s.relativeStyle)])
+        rows.append([.string(label), .number(s.ratio), .number(s.terms.content), .number(s.terms.style), .number(s.terms.tv), .number(s.relativeContent), .number(s.relativeStyle)])
       }
       let contents = r.map(\.relativeContent), styles = r.map(\.relativeStyle)
       context.record("style.\(net).contentInversions", inversions(contents, increasing: true))
@@ -67,9 +67,9 @@ extension NeuralStyle {
     context.record("style.minRatio", config.styleRatios.first!, format: ".0e")
     context.record("style.maxRatio", config.styleRatios.last!, format: ".0e")
     context.table(
-      "tradeOff", caption: "Style transfer at the end of L-BFGS, per net and β/α (α = 1): the content term ½‖F − P‖² at relu3 and the style term Σ_l ¼‖G_l − A_l‖² / 4, raw and relative (content over ½‖P‖²; style over its value at the content image).",
-      columns: ["net", "β/α", "content ½‖F − P‖²", "style Σ ¼‖G − A‖² / L", "content, relative", "style, relative"],
-      formats: ["", ".0e", ".3g", ".3g", ".3f", ".3f"], rows: rows)
+      "tradeOff", caption: "Style transfer at the end of L-BFGS, per net and β/α (α = 1): the content term ½‖F − P‖² at relu3, the style term Σ_l ¼‖G_l − A_l‖² / 4 and the total variation, raw and relative (content over ½‖P‖²; style over its value at the content image).",
+      columns: ["net", "β/α", "content ½‖F − P‖²", "style Σ ¼‖G − A‖² / L", "TV", "content, relative", "style, relative"],
+      formats: ["", ".0e", ".3g", ".3g", ".3g", ".3f", ".3f"], rows: rows)
   }
 
   /// Records every distance of the syntheses and the baselines; the table `textureDistances`.
@@ -101,6 +101,11 @@ extension NeuralStyle {
       "textureDistances", caption: "Distances to the source crop and to the other texture's crop: the Gram distance (mean relative squared error over relu1..relu4) in each net, and the held-out, net-free patch-covariance and histogram distances.",
       columns: ["texture", "image", "Gram, random net: to source", "to other", "Gram, trained net: to source", "to other", "patch covariance: to source", "to other", "histogram W1: to source", "to other"],
       formats: ["", ""] + Array(repeating: ".3g", count: 8), rows: rows)
+    let meanOver = { (f: (String) -> Double) in names.map(f).reduce(0, +) / Double(names.count) }
+    context.record("baseline.heldOut.histogramToSource", meanOver { histogramDistance(heldOut[$0]!, sources[$0]!) }, format: ".3f")
+    context.record("baseline.heldOut.patchToSource", meanOver { patchCovarianceDistance(heldOut[$0]!, sources[$0]!) }, format: ".2f")
+    context.record("baseline.noise.patchToSource", meanOver { patchCovarianceDistance(noise, sources[$0]!) }, format: ".2f")
+    context.record("baseline.noise.histogramToSource", meanOver { histogramDistance(noise, sources[$0]!) }, format: ".3f")
     // Summaries: per net, the held-out distance to the source over a real crop's, averaged over the textures.
     for (net, _) in nets {
       let other = nets.map(\.0).first { $0 != net }!
@@ -113,6 +118,8 @@ extension NeuralStyle {
       context.record("texture.\(net).crossGramOverHeldOut", crossRatio, format: ".2f")
       context.record("texture.\(net).ownGramOverHeldOut", ownRatio, format: ".3f")
       context.record("texture.\(net).objectiveReduction", reduction, format: ".2e")
+      context.record("texture.\(net).histogramToSource", mean { t in histogramDistance(syntheses["\(net).\(t)"]!.image, sources[t]!) }, format: ".3f")
+      context.record("texture.\(net).patchToSource", mean { t in patchCovarianceDistance(syntheses["\(net).\(t)"]!.image, sources[t]!) }, format: ".2f")
     }
   }
 }

@@ -50,8 +50,8 @@ public enum NeuralStyle: Experiment {
     public var downscale = 4
   }
 
-  public static let full = Config(textureSide: 64, textureIterations: 150, contentSide: 96, styleIterations: 100, styleRatios: [1e1, 1e2, 1e3, 1e4, 1e5, 1e6])
-  public static let quick = Config(textureSide: 40, textureIterations: 40, contentSide: 40, styleIterations: 30, styleRatios: [1e1, 1e2, 1e3, 1e4, 1e5])
+  public static let full = Config(textureSide: 64, textureIterations: 150, contentSide: 96, styleIterations: 80, styleRatios: [1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7])
+  public static let quick = Config(textureSide: 40, textureIterations: 40, contentSide: 40, styleIterations: 30, styleRatios: [1e1, 1e3, 1e5, 1e7])
 
   static let textures = [("brick", "brick.png"), ("gravel", "gravel.png")]
   static let contentName = "chelsea.png"
@@ -108,10 +108,13 @@ public enum NeuralStyle: Experiment {
     }
     let content = centreSquare(try context.sampleImage(contentName).rgb.tensor, side: config.contentSide)
     let style = TextureNetwork.shrunk(try context.sampleImage("brick.png").rgb.tensor, by: config.downscale)
-    for (k, v) in ["textureSide": config.textureSide, "textureIterations": config.textureIterations, "contentSide": config.contentSide,
-                   "styleIterations": config.styleIterations, "styleSide": style.shape[2], "downscale": config.downscale, "styleLayerCount": layers.count] {
-      context.record(k, v)
-    }
+    let sizes: [(String, Int)] = [
+      ("textureSide", config.textureSide), ("textureIterations", config.textureIterations), ("contentSide", config.contentSide),
+      ("styleIterations", config.styleIterations), ("styleSide", style.shape[2]), ("downscale", config.downscale), ("styleLayerCount", layers.count),
+      ("contentReceptiveField", TextureNetwork.receptiveFields[2]), ("contentLayerDepth", 3),
+    ]
+    for (k, v) in sizes { context.record(k, v) }
+    context.record("tvWeight", Double(config.tvWeight), format: ".2g")
 
     // 2. Texture synthesis: style only, from noise, in each net.
     var noiseRng = context.rng.derived("texture-noise")
