@@ -23,7 +23,7 @@ public struct TexturePatchClassifier: TrainedModel {
     public var netSeed: UInt64 = 7
   }
 
-  public static let quick = Config(trainPatches: 640, testPatches: 160, epochs: 2)
+  public static let quick = Config(trainPatches: 384, testPatches: 128, epochs: 2)
   public static let full = Config(trainPatches: 2400, testPatches: 480, epochs: 3)
 
   /// The photos and textures whose patches are the classes (in this order).
