@@ -17,6 +17,8 @@ extension NeuralStyle {
     var relativeContent: Double
     /// The style term at the end over its value at the content image.
     var relativeStyle: Double
+    /// How much the objective still fell over the last 10% of the evaluations, relative to its final value.
+    var lastTenthDrop: Double
   }
 
   // snippet.sweep
@@ -31,9 +33,12 @@ extension NeuralStyle {
     return config.styleRatios.map { ratio in
       let scale = 1 / (ratio * styleAtContent)
       let weights = StyleWeights(content: Float(scale), style: Float(ratio * scale), tv: Float(Double(config.tvWeight) * scale))
-      let x = synthesize(neuralStyleObjective(net, targets: targets, weights: weights), from: content, iterations: config.styleIterations, memory: config.memory).image
-      let terms = neuralStyle(net, x, targets: targets, weights: weights).terms
-      return StyleResult(ratio: ratio, image: x, terms: terms, relativeContent: terms.content / contentNorm, relativeStyle: terms.style / styleAtContent)
+      let run = synthesize(neuralStyleObjective(net, targets: targets, weights: weights), from: content, iterations: config.styleIterations, memory: config.memory)
+      let terms = neuralStyle(net, run.image, targets: targets, weights: weights).terms
+      let v = run.values
+      let drop = Double(v[Int(0.9 * Double(v.count - 1))] - v.last!) / Double(max(v.last!, 1e-30))
+      return StyleResult(
+        ratio: ratio, image: run.image, terms: terms, relativeContent: terms.content / contentNorm, relativeStyle: terms.style / styleAtContent, lastTenthDrop: drop)
     }
   }
   // snippet.end
@@ -53,6 +58,7 @@ extension NeuralStyle {
       let contents = r.map(\.relativeContent), styles = r.map(\.relativeStyle)
       context.record("style.\(net).contentInversions", inversions(contents, increasing: true))
       context.record("style.\(net).styleInversions", inversions(styles, increasing: false))
+      context.record("style.\(net).maxLastTenthDrop", r.map(\.lastTenthDrop).max()!, format: ".1%")
       context.record("style.\(net).firstContent", contents.first!, format: ".3f")
       context.record("style.\(net).lastContent", contents.last!, format: ".3f")
       context.record("style.\(net).firstStyle", styles.first!, format: ".3f")
