@@ -58,15 +58,15 @@ extension NeuralStyle {
       let contents = r.map(\.relativeContent), styles = r.map(\.relativeStyle)
       context.record("style.\(net).contentInversions", inversions(contents, increasing: true))
       context.record("style.\(net).styleInversions", inversions(styles, increasing: false))
-      context.record("style.\(net).maxLastTenthDrop", r.map(\.lastTenthDrop).max()!, format: ".1%")
-      context.record("style.\(net).firstContent", contents.first!, format: ".3f")
-      context.record("style.\(net).lastContent", contents.last!, format: ".3f")
-      context.record("style.\(net).firstStyle", styles.first!, format: ".3f")
-      context.record("style.\(net).lastStyle", styles.last!, format: ".3f")
+      context.record("style.\(net).maxLastTenthDrop", r.map(\.lastTenthDrop).max()!, format: ".1g")
+      context.record("style.\(net).firstContent", contents.first!, format: ".3g")
+      context.record("style.\(net).lastContent", contents.last!, format: ".3g")
+      context.record("style.\(net).firstStyle", styles.first!, format: ".3g")
+      context.record("style.\(net).lastStyle", styles.last!, format: ".3g")
       for s in r {
         let k = "style.\(net).ratio\(Int(log10(s.ratio).rounded()))"
-        context.record("\(k).content", s.relativeContent, format: ".3f")
-        context.record("\(k).style", s.relativeStyle, format: ".3f")
+        context.record("\(k).content", s.relativeContent, format: ".3g")
+        context.record("\(k).style", s.relativeStyle, format: ".3g")
       }
     }
     context.record("style.ratios", config.styleRatios.count)
@@ -75,7 +75,7 @@ extension NeuralStyle {
     context.table(
       "tradeOff", caption: "Style transfer at the end of L-BFGS, per net and β/α (α = 1): the content term ½‖F − P‖² at relu3, the style term Σ_l ¼‖G_l − A_l‖² / 4 and the total variation, raw and relative (content over ½‖P‖²; style over its value at the content image).",
       columns: ["net", "β/α", "content ½‖F − P‖²", "style Σ ¼‖G − A‖² / L", "TV", "content, relative", "style, relative"],
-      formats: ["", ".0e", ".3g", ".3g", ".3g", ".3f", ".3f"], rows: rows)
+      formats: ["", ".0e", ".3g", ".3g", ".3g", ".3g", ".3g"], rows: rows)
   }
 
   /// Records every distance of the syntheses and the baselines; the table `textureDistances`.
