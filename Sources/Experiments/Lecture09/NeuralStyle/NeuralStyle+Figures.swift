@@ -17,12 +17,12 @@ extension NeuralStyle {
 
   /// One row per texture: source, held-out crop, synthesis per net.
   static func texturesFigure(sources: [String: Tensor], heldOut: [String: Tensor], syntheses: [String: Synthesis], panel: Double) -> Figure {
-    let columns = 2 + nets.count
+    let columns = 2 + textureNets.count
     var figure = Figure(width: panel * Double(columns), height: (panel + 30) * Double(textures.count), rows: textures.count, columns: columns)
     for (r, (texture, _)) in textures.enumerated() {
       figure.axes[r * columns] = rgbPanel(sources[texture]!, title: "\(texture): source")
       figure.axes[r * columns + 1] = rgbPanel(heldOut[texture]!, title: "another crop")
-      for (c, (net, label)) in nets.enumerated() {
+      for (c, (net, label)) in textureNets.enumerated() {
         figure.axes[r * columns + 2 + c] = rgbPanel(syntheses["\(net).\(texture)"]!.image, title: label)
       }
     }
@@ -78,7 +78,7 @@ extension NeuralStyle {
     ax.yLabel = "objective / objective at the noise"
     ax.yScale = .log
     ax.legend = .upperRight
-    for (c, (net, label)) in nets.enumerated() {
+    for (c, (net, label)) in textureNets.enumerated() {
       for (t, (texture, _)) in textures.enumerated() {
         let v = syntheses["\(net).\(texture)"]!.values
         ax.line(x: v.indices.map(Double.init), y: v.map { max(Double($0 / v[0]), 1e-9) }, label: "\(label), \(texture)", color: qualitativePalette[c],

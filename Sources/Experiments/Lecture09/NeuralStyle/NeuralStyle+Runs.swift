@@ -101,7 +101,7 @@ extension NeuralStyle {
     for texture in names {
       row("a different crop of it", heldOut[texture]!, texture: texture, key: "baseline.\(texture).heldOut")
       row("the starting noise", noise, texture: texture, key: "baseline.\(texture).noise")
-      for (net, label) in nets { row("synthesis, \(label)", syntheses["\(net).\(texture)"]!.image, texture: texture, key: "texture.\(net).\(texture)") }
+      for (net, label) in textureNets { row("synthesis, \(label)", syntheses["\(net).\(texture)"]!.image, texture: texture, key: "texture.\(net).\(texture)") }
     }
     context.table(
       "textureDistances", caption: "Distances to the source crop and to the other texture's crop: the Gram distance (mean relative squared error over relu1..relu4) in each net, and the held-out, net-free patch-covariance and histogram distances.",
@@ -113,16 +113,15 @@ extension NeuralStyle {
     context.record("baseline.noise.patchToSource", meanOver { patchCovarianceDistance(noise, sources[$0]!) }, format: ".2f")
     context.record("baseline.noise.histogramToSource", meanOver { histogramDistance(noise, sources[$0]!) }, format: ".3f")
     // Summaries: per net, the held-out distance to the source over a real crop's, averaged over the textures.
-    for (net, _) in nets {
-      let other = nets.map(\.0).first { $0 != net }!
+    for (net, _) in textureNets {
       let mean = { (f: (String) -> Double) in names.map(f).reduce(0, +) / Double(names.count) }
       let patchRatio = mean { t in patchCovarianceDistance(syntheses["\(net).\(t)"]!.image, sources[t]!) / patchCovarianceDistance(heldOut[t]!, sources[t]!) }
-      let crossRatio = mean { t in gram(other, syntheses["\(net).\(t)"]!.image, sources[t]!) / gram(other, heldOut[t]!, sources[t]!) }
-      let ownRatio = mean { t in gram(net, syntheses["\(net).\(t)"]!.image, sources[t]!) / gram(net, heldOut[t]!, sources[t]!) }
+      for (measuring, _) in nets {
+        let ratio = mean { t in gram(measuring, syntheses["\(net).\(t)"]!.image, sources[t]!) / gram(measuring, heldOut[t]!, sources[t]!) }
+        context.record("texture.\(net).gram.\(measuring)OverHeldOut", ratio, format: ".3g")
+      }
       let reduction = mean { t in Double(syntheses["\(net).\(t)"]!.values.last! / syntheses["\(net).\(t)"]!.values.first!) }
       context.record("texture.\(net).patchOverHeldOut", patchRatio, format: ".2f")
-      context.record("texture.\(net).crossGramOverHeldOut", crossRatio, format: ".2f")
-      context.record("texture.\(net).ownGramOverHeldOut", ownRatio, format: ".3f")
       context.record("texture.\(net).objectiveReduction", reduction, format: ".2e")
       context.record("texture.\(net).histogramToSource", mean { t in histogramDistance(syntheses["\(net).\(t)"]!.image, sources[t]!) }, format: ".3f")
       context.record("texture.\(net).patchToSource", mean { t in patchCovarianceDistance(syntheses["\(net).\(t)"]!.image, sources[t]!) }, format: ".2f")

@@ -48,6 +48,9 @@ public enum NeuralStyle: Experiment {
     public var memory = 10
     public var randomNetSeed: UInt64 = 11
     public var downscale = 4
+    /// The filter sizes and channels per size of the multi-scale random layer (Ustyuzhaninov et al. 2017).
+    public var multiScaleSizes = [3, 7, 15]
+    public var multiScaleChannels = 32
   }
 
   public static let full = Config(textureSide: 64, textureIterations: 150, contentSide: 96, styleIterations: 80, styleRatios: [1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7])
@@ -57,6 +60,8 @@ public enum NeuralStyle: Experiment {
   static let contentName = "chelsea.png"
   /// The two nets compared: (key, label).
   static let nets = [("random", "random weights"), ("trained", "trained on patches")]
+  /// The texture synthesizers: both nets and the multi-scale random layer.
+  static let textureNets = nets + [("multiscale", "multi-scale layer")]
   static let layers = TextureNetwork.styleLayers
   static let contentLayer = TextureNetwork.contentLayer
   static let weightsTexture = StyleWeights(content: 0, style: 1, tv: 0)
@@ -133,6 +138,9 @@ public enum NeuralStyle: Experiment {
         }
       }
     }
+    for (texture, synthesis) in context.timed("texture synthesis, multi-scale layer", { multiScaleSyntheses(sources, noise: noise, config: config) }) {
+      syntheses["multiscale.\(texture)"] = synthesis
+    }
     textureMeasures(syntheses, sources: sources, heldOut: heldOut, noise: noise, nets: netsByKey, context: context)
 
     // 3. Style transfer over β/α, from the content image, in each net.
@@ -145,7 +153,7 @@ public enum NeuralStyle: Experiment {
     styleMeasures(results, config: config, context: context)
 
     // 4. Figures.
-    try context.figure("textures", caption: "Texture synthesis (style only, from the same uniform noise): the source crop, a different crop of the same texture, and the syntheses in the random and the trained net.",
+    try context.figure("textures", caption: "Texture synthesis (style only, from the same uniform noise): the source crop, a different crop of the same texture, and the syntheses in the random and the trained net and in the multi-scale random layer.",
       texturesFigure(sources: sources, heldOut: heldOut, syntheses: syntheses, panel: 170))
     try context.figure("style-sweep", caption: "Content (the cat), style (the brick texture) and the results over β/α in each net; every result starts from the content image.",
       sweepFigure(content: content, style: style, results: results, ratios: config.styleRatios, panel: 150))
