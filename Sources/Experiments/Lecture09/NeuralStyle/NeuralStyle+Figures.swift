@@ -44,9 +44,9 @@ extension NeuralStyle {
       }
       figure.axes[c] = blank
     }
-    for (r, (net, label)) in nets.enumerated() {
+    for (r, (net, _)) in nets.enumerated() {
       for (c, s) in results[net]!.enumerated() {
-        figure.axes[(1 + r) * columns + c] = rgbPanel(s.image, title: "\(c == 0 ? label.components(separatedBy: " ").first! + ", " : "")β/α = \(ratioLabel(s.ratio))")
+        figure.axes[(1 + r) * columns + c] = rgbPanel(s.image, title: "\(c == 0 ? net + ", " : "")β/α = \(ratioLabel(s.ratio))")
       }
     }
     return figure

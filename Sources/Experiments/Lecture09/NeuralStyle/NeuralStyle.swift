@@ -5,7 +5,9 @@
 // Inputs: TextureNetwork (Models) twice, with random weights (He et al.
 // 2016; Ustyuzhaninov et al. 2017) and trained here on patches of the
 // sample images (TexturePatchClassifier, from the model cache); the brick and
-// gravel textures and the cat photo of assets/images, shrunk 4 x.
+// gravel textures and the cat photo of assets/images, shrunk 4 x; for
+// textures also a single random layer of several filter sizes
+// (NeuralStyle+MultiScale.swift, Ustyuzhaninov et al. 2017).
 // Algorithm: Layers' `neuralStyleObjective` (α ½‖F − P‖² at relu3, β Σ_l ¼‖G_l
 // − A_l‖² / 4 over relu1..relu4, λ TV) minimized over pixels in [0, 1] by
 // box-constrained L-BFGS (minimizeLBFGSInBox). Texture synthesis: α = 0,
@@ -49,8 +51,8 @@ public enum NeuralStyle: Experiment {
     public var randomNetSeed: UInt64 = 11
     public var downscale = 4
     /// The filter sizes and channels per size of the multi-scale random layer (Ustyuzhaninov et al. 2017).
-    public var multiScaleSizes = [3, 7, 15]
-    public var multiScaleChannels = 32
+    public var multiScaleSizes = [3, 7, 13]
+    public var multiScaleChannels = 24
   }
 
   public static let full = Config(textureSide: 64, textureIterations: 150, contentSide: 96, styleIterations: 80, styleRatios: [1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7])
@@ -59,9 +61,9 @@ public enum NeuralStyle: Experiment {
   static let textures = [("brick", "brick.png"), ("gravel", "gravel.png")]
   static let contentName = "chelsea.png"
   /// The two nets compared: (key, label).
-  static let nets = [("random", "random weights"), ("trained", "trained on patches")]
+  static let nets = [("random", "random, 4 layers"), ("trained", "trained on patches")]
   /// The texture synthesizers: both nets and the multi-scale random layer.
-  static let textureNets = nets + [("multiscale", "multi-scale layer")]
+  static let textureNets = nets + [("multiscale", "random, multi-scale")]
   static let layers = TextureNetwork.styleLayers
   static let contentLayer = TextureNetwork.contentLayer
   static let weightsTexture = StyleWeights(content: 0, style: 1, tv: 0)
@@ -117,6 +119,7 @@ public enum NeuralStyle: Experiment {
       ("textureSide", config.textureSide), ("textureIterations", config.textureIterations), ("contentSide", config.contentSide),
       ("styleIterations", config.styleIterations), ("styleSide", style.shape[2]), ("downscale", config.downscale), ("styleLayerCount", layers.count),
       ("contentReceptiveField", TextureNetwork.receptiveFields[2]), ("contentLayerDepth", 3),
+      ("multiScaleChannels", config.multiScaleChannels), ("multiScaleSizeCount", config.multiScaleSizes.count), ("multiScaleLargest", config.multiScaleSizes.max()!),
     ]
     for (k, v) in sizes { context.record(k, v) }
     context.record("tvWeight", Double(config.tvWeight), format: ".2g")
