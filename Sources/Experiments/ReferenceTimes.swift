@@ -32,7 +32,7 @@ public enum ReferenceTimes {
     "filters-and-patches": 4.0,
     "localization-regression": 42.6,
     "map-evaluation": 0.6,
-    "neural-style": 9.9,
+    "neural-style": 9.1,
     "occlusion": 3.7,
     "pose-regression": 7.5,
     "saliency": 5.0,

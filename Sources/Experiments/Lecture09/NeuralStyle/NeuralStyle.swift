@@ -162,7 +162,7 @@ public enum NeuralStyle: Experiment {
       sweepFigure(content: content, style: style, results: results, ratios: config.styleRatios, panel: 150))
     try context.figure("trade-off", caption: "Content and style terms at the end of L-BFGS against β/α, relative to their values at the content image (content: ½‖F − P‖² over ½‖P‖²; style: over its value at the content image).",
       tradeOffFigure(results, ratios: config.styleRatios))
-    try context.figure("convergence", caption: "Texture synthesis: the lowest objective (Σ_l ¼‖G_l − A_l‖² / 4) so far per evaluation of L-BFGS, relative to its value at the noise.",
+    try context.figure("convergence", caption: "Texture synthesis: the lowest objective (the style term; for the multi-scale layer summed over its branches) so far per evaluation of L-BFGS, relative to its value at the noise.",
       convergenceFigure(syntheses))
   }
 }
