@@ -2,6 +2,7 @@
 // by hand: patch covariances, the patch-covariance and histogram distances,
 // the Gram distance, order inversions; and TextureNetwork's crop, shrink and
 // patch sampling (Models).
+import ExperimentKit
 import Foundation
 import Layers
 import Models
@@ -145,5 +146,20 @@ struct NeuralStyleMeasuresTests {
     }
     #expect(abs(objective(x).value - separate.reduce(0, +)) < 1e-5 * separate.reduce(0, +))
     #expect(directionalErrors(objective, at: x, seeds: 31..<35).allSatisfy { $0 < 1e-2 })
+  }
+
+  @Test func configErrorsNameTheField() throws {
+    try NeuralStyle.validate(NeuralStyle.quick)
+    try NeuralStyle.validate(NeuralStyle.full)
+    func message(_ change: (inout NeuralStyle.Config) -> Void) -> String {
+      var c = NeuralStyle.quick
+      change(&c)
+      do { try NeuralStyle.validate(c) } catch { return "\(error)" }
+      return "no error"
+    }
+    #expect(message { $0.textureSide = 80 }.contains("textureSide 80"))  // two 80 px crops do not fit in 128 px
+    #expect(message { $0.multiScaleSizes = [3, 6] }.contains("multiScaleSizes [3, 6]"))
+    #expect(message { $0.styleRatios = [] }.contains("styleRatios"))
+    #expect(message { $0.downscale = 0 }.contains("downscale 0"))
   }
 }

@@ -96,8 +96,23 @@ public enum NeuralStyle: Experiment {
   }
   // snippet.end
 
+  /// Every field the run cannot work with, named, before any work.
+  static func validate(_ config: Config) throws {
+    let textureSide = 512 / max(config.downscale, 1)
+    guard config.downscale >= 1 else { throw ConfigError("neural-style: downscale \(config.downscale) must be at least 1") }
+    guard config.textureSide >= 8, 2 * config.textureSide <= textureSide else {
+      throw ConfigError("neural-style: textureSide \(config.textureSide) must be at least 8 px and two crops of it must fit side by side in the \(textureSide) px texture (512 px / downscale \(config.downscale))")
+    }
+    guard config.contentSide >= 8 else { throw ConfigError("neural-style: contentSide \(config.contentSide) must be at least 8 px (three 2 x 2 poolings)") }
+    guard !config.styleRatios.isEmpty, config.styleRatios.allSatisfy({ $0 > 0 }) else { throw ConfigError("neural-style: styleRatios \(config.styleRatios) must be a non-empty list of positive β/α") }
+    guard config.textureIterations > 0, config.styleIterations > 0 else { throw ConfigError("neural-style: textureIterations and styleIterations must be positive") }
+    guard !config.multiScaleSizes.isEmpty, config.multiScaleSizes.allSatisfy({ $0 % 2 == 1 && $0 > 0 && $0 <= config.textureSide }) else {
+      throw ConfigError("neural-style: multiScaleSizes \(config.multiScaleSizes) must be odd filter sizes no larger than textureSide \(config.textureSide)")
+    }
+  }
+
   public static func run(_ config: Config, in context: RunContext) throws {
-    precondition(2 * config.textureSide <= 128 * 4 / config.downscale, "neural-style config: two \(config.textureSide) px crops must fit in a \(512 / config.downscale) px texture")
+    try validate(config)
     // 1. Inputs: the two nets, the textures (source and held-out crops), the content photo.
     let trained = try context.timed("train or load the patch classifier") { try context.model(TexturePatchClassifier(profile: context.profile)) }
     let history = trained.history
