@@ -21,6 +21,7 @@ public enum Catalog {
     ClassVisualization.self,
     FeatureInversion.self,
     DeepDream.self,
+    NeuralStyle.self,
     Adversarial.self,
   ]
 

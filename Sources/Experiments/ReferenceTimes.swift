@@ -33,6 +33,7 @@ public enum ReferenceTimes {
     "hog-detector": 22.1,
     "localization-regression": 42.6,
     "map-evaluation": 0.6,
+    "neural-style": 9.1,
     "occlusion": 3.7,
     "pose-regression": 7.5,
     "region-proposals": 8.2,  // issue 17: measured under load (load average 12; user time 3.1 s), pessimistic

@@ -8,6 +8,6 @@ public enum ModelCatalog {
     let scenes = SceneNetworkConfig.of(profile)
     return [FashionClassifier(profile: profile), SceneClassifier(config: scenes)]
       + SceneLocalizer.variants.map { SceneLocalizer($0, config: scenes) }
-      + [PairLocalizer(config: scenes), PoseRegressor(profile: profile)]
+      + [PairLocalizer(config: scenes), PoseRegressor(profile: profile), TexturePatchClassifier(profile: profile)]
   }
 }
