@@ -3,8 +3,8 @@
 // Colours left nil cycle through the Okabe-Ito palette in mark order. A box's
 // tag (class and score) sits above its top-left corner; when that would
 // cover an earlier tag or leave the plot it moves inside the box's top, then
-// below the box, then inside its bottom, so the score labels of overlapping
-// detections stay readable.
+// below the box, then inside its bottom, then to the same places at the box's
+// right end, so the score labels of overlapping detections stay readable.
 import Foundation
 
 extension Layout {
@@ -96,8 +96,11 @@ extension Layout {
     let tagStyle = TextStyle(size: 10, color: luma > 0.6 ? .black : .white)
     let tagWidth = TextMetrics.shared.measure(tag, style: tagStyle).width + 6
     let tagHeight = 15.0
-    let candidates = [rect.y - tagHeight, rect.y, rect.maxY, rect.maxY - tagHeight].map {
-      Rect(x: min(max(rect.x, plot.x), plot.maxX - tagWidth), y: $0, width: tagWidth, height: tagHeight)
+    // Left end first, then the right end of the box, at each height.
+    let candidates = [rect.x, rect.maxX - tagWidth].flatMap { x in
+      [rect.y - tagHeight, rect.y, rect.maxY, rect.maxY - tagHeight].map {
+        Rect(x: min(max(x, plot.x), plot.maxX - tagWidth), y: $0, width: tagWidth, height: tagHeight)
+      }
     }
     func inside(_ r: Rect) -> Bool { r.y >= plot.y && r.maxY <= plot.maxY }
     func free(_ r: Rect) -> Bool {

@@ -143,7 +143,8 @@ extension Layout {
   }
 
   static func colorbarTicks(_ bar: Colorbar, plotHeight: Double) -> [(Double, String)] {
-    let ticks = Ticks.linear(bar.range.lowerBound, bar.range.upperBound, target: max(2, Int(plotHeight / 55)))
+    // About one tick per 55 px, at most six: a bar beside a tall grid of maps needs no more.
+    let ticks = Ticks.linear(bar.range.lowerBound, bar.range.upperBound, target: max(2, min(6, Int(plotHeight / 55))))
     return ticks.values.map { ($0, Ticks.label($0, step: ticks.step)) }
   }
 

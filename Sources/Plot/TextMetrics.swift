@@ -35,6 +35,9 @@ public final class TextMetrics: @unchecked Sendable {
       pango_cairo_context_set_font_options(ctx, options)
       cairo_font_options_destroy(options)
     }
+    // Exact advances (Pango rounds glyph positions to whole pixels by default);
+    // CairoRenderer draws with the same setting.
+    if let ctx { pango_context_set_round_glyph_positions(ctx, 0) }
     context = ctx
     layout = ctx.flatMap { pango_layout_new($0) }
   }

@@ -1,5 +1,5 @@
 // The pages around the chapters: the index (chapters grouped by lecture in
-// the lecture's order, each with a thumbnail of its first figure, one
+// the lecture's order, each with a thumbnail of its largest figure, one
 // sentence, its claims and run time; the total run time and the machine at
 // the bottom), the ledger page (every "paper vs ours" row of every chapter,
 // with the claims that relate the two numbers; sortable), and the
@@ -40,7 +40,13 @@ extension Site {
         let seconds = store.timings(c.chapter.experiment)?.seconds
         if let seconds { total += seconds; ran += 1 }
         let number = String(c.chapter.slug.prefix { $0.isNumber })
-        let thumb = c.figures.first.map { f -> String in
+        // The key figure: the largest the chapter shows (the first of equals), which is
+        // its maps or grid rather than a small worked example or a training curve.
+        let key = c.figures.enumerated().max { a, b in
+          let (x, y) = ((a.element.figure.width ?? 0) * (a.element.figure.height ?? 0), (b.element.figure.width ?? 0) * (b.element.figure.height ?? 0))
+          return x < y || (x == y && a.offset > b.offset)
+        }?.element
+        let thumb = key.map { f -> String in
           let png = f.figure.png.hasPrefix("figures/") ? String(f.figure.png.dropFirst("figures/".count)) : f.figure.png
           return "<img src=\"\(e("figures/\(f.experiment)/\(png)"))\" alt=\"\(e(f.figure.caption ?? c.title))\" loading=\"lazy\">"
         } ?? "<span class=\"nothumb\">no figure yet</span>"

@@ -257,7 +257,7 @@ struct CompileState {
       }
       return "<a class=\"ref\" href=\"#fig-\(HTML.escape(argument))\">Figure \(number)</a>"
     default:
-      error(line, "unknown directive `{\(name)}` (expected {result}, {ref}, {math}, or a citation [@key])")
+      error(line, "unknown directive `{\(name)}` (expected {result}, {ref}, {math})")
       return "<span class=\"missing\">\(HTML.escape(literal))</span>"
     }
   }

@@ -64,7 +64,7 @@ struct CitationTests {
     #expect(c.ledger.count == 2)
     #expect(c.ledger[0].sourceHTML.contains(">1</a>, Table 2]"))
     #expect(c.ledger[0].claims.map(\.claim.source) == ["ap50 > 0.75", "ap50 > ap75"])
-    #expect(c.ledger[0].claims.allSatisfy(\.passed))
+    #expect(c.ledger[0].claims.allSatisfy { $0.passed })
     #expect(c.ledger[1].claims.isEmpty && c.ledger[1].ours == "12,345")
   }
 
