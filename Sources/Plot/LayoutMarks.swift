@@ -5,6 +5,7 @@
 // cover an earlier tag or leave the plot it moves inside the box's top, then
 // below the box, then inside its bottom, then to the same places at the box's
 // right end, so the score labels of overlapping detections stay readable.
+// Tags are drawn after all marks, on top.
 import Foundation
 
 extension Layout {
@@ -12,6 +13,7 @@ extension Layout {
     var items: [SceneItem] = []
     var legend: [LegendEntry] = []
     var tags: [Rect] = []
+    var tagLayer: [SceneItem] = []  // drawn after every mark, so no later box crosses a tag
     var cycle = 0
     for mark in axes.marks {
       switch mark {
@@ -38,7 +40,7 @@ extension Layout {
         let xa = map.x(r.x1), xb = map.x(r.x2), ya = map.y(r.y1), yb = map.y(r.y2)
         let rect = Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya))
         items.append(.rect(rect, fill: r.fill, stroke: r.stroke, lineWidth: r.width, dash: r.style.pattern))
-        if let tag = r.tag { items += tagItems(tag, box: rect, color: r.stroke ?? .axis, plot: plot, placed: &tags) }
+        if let tag = r.tag { tagLayer += tagItems(tag, box: rect, color: r.stroke ?? .axis, plot: plot, placed: &tags) }
       case .text(let t):
         items.append(
           .text(
@@ -86,7 +88,7 @@ extension Layout {
           .image(Rect(x: min(xa, xb), y: min(ya, yb), width: abs(xb - xa), height: abs(yb - ya)), raster: m.raster, smooth: m.smooth))
       }
     }
-    return (items, legend)
+    return (items + tagLayer, legend)
   }
 
   /// A box's tag: a filled label in the box's colour, placed where it covers no earlier tag.

@@ -129,6 +129,7 @@ enum Templates {
     li.card h3 { margin: 0 0 .3rem; } li.card h3 .num { color: var(--muted); font-weight: normal; margin-right: .3rem; }
     li.card p { margin: .2rem 0; } li.card .meta { font-family: "DejaVu Sans", sans-serif; font-size: .8rem; color: var(--muted); }
     li.card .meta .pass { color: var(--pass); font-weight: bold; } li.card .meta .fail { color: var(--fail); font-weight: bold; }
+    table.sortable td:first-child { min-width: 11rem; } table.sortable td:nth-child(2) { min-width: 12rem; }
     table.ledger td .pass { color: var(--pass); font-weight: bold; } table.ledger td .fail { color: var(--fail); font-weight: bold; }
     table.sortable th { cursor: pointer; user-select: none; } table.sortable th.sorted::after { content: " ▾"; }
     main.book { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.2rem 4rem; }
