@@ -2,9 +2,10 @@
 //
 // Colours left nil cycle through the Okabe-Ito palette in mark order. A box's
 // tag (class and score) sits above its top-left corner; when that would
-// cover an earlier tag or leave the plot it moves inside the box's top, then
-// below the box, then inside its bottom, then to the same places at the box's
-// right end, so the score labels of overlapping detections stay readable.
+// cover an earlier tag or leave the plot it moves to the box's right end, then
+// inside the box's top, below the box, inside its bottom (each left, then
+// right), then stacked further above or below, so the score labels of
+// overlapping detections stay readable.
 // Tags are drawn after all marks, on top.
 import Foundation
 
@@ -98,10 +99,17 @@ extension Layout {
     let tagStyle = TextStyle(size: 10, color: luma > 0.6 ? .black : .white)
     let tagWidth = TextMetrics.shared.measure(tag, style: tagStyle).width + 6
     let tagHeight = 15.0
-    // Left end first, then the right end of the box, at each height.
-    let candidates = [rect.x, rect.maxX - tagWidth].flatMap { x in
-      [rect.y - tagHeight, rect.y, rect.maxY, rect.maxY - tagHeight].map {
-        Rect(x: min(max(x, plot.x), plot.maxX - tagWidth), y: $0, width: tagWidth, height: tagHeight)
+    // Left end first, then the right end of the box, at each height; then stacked
+    // further above and below (small boxes over one object leave no other room).
+    var heights: [Double] = [rect.y - tagHeight, rect.y, rect.maxY, rect.maxY - tagHeight]
+    for k in 1...3 {
+      heights.append(rect.y - tagHeight * Double(k + 1))
+      heights.append(rect.maxY + tagHeight * Double(k))
+    }
+    var candidates: [Rect] = []
+    for y in heights {
+      for x in [rect.x, rect.maxX - tagWidth] {
+        candidates.append(Rect(x: min(max(x, plot.x), plot.maxX - tagWidth), y: y, width: tagWidth, height: tagHeight))
       }
     }
     func inside(_ r: Rect) -> Bool { r.y >= plot.y && r.maxY <= plot.maxY }
