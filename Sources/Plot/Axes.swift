@@ -13,8 +13,20 @@ public struct Colorbar: Sendable, Equatable {
   }
 }
 
-/// Where the legend goes, inside the plot area.
-public enum LegendPlacement: String, Sendable { case none, upperRight, upperLeft, lowerRight, lowerLeft }
+/// A legend entry with no mark of its own (box colours, truth vs prediction).
+public struct LegendKey: Sendable, Equatable {
+  public var label: String
+  public var color: Color
+  public var line: LineStyle?
+  public var marker: MarkerShape?
+  public init(_ label: String, color: Color, line: LineStyle? = .solid, marker: MarkerShape? = nil) {
+    (self.label, self.color, self.line, self.marker) = (label, color, line, marker)
+  }
+}
+
+/// Where the legend goes: a corner of the plot area; `best` is the corner (or
+/// top or bottom middle) covering the least data; `outside` is right of the plot.
+public enum LegendPlacement: String, Sendable { case none, best, upperRight, upperLeft, lowerRight, lowerLeft, outside }
 
 public struct Axes: Sendable {
   public var title: String?
@@ -27,7 +39,7 @@ public struct Axes: Sendable {
   public var yInverted = false
   /// One data unit is as long on x as on y.
   public var equalAspect = false
-  public var legend: LegendPlacement = .upperRight
+  public var legend: LegendPlacement = .best
   public var grid = true
   /// Ticks, tick labels, grid and frame; off for image panels.
   public var decorations = true
@@ -38,6 +50,8 @@ public struct Axes: Sendable {
   public var yScale: AxisScale = .linear
   public var colorbar: Colorbar?
   public private(set) var marks: [Mark] = []
+  /// Legend entries after those of the marks.
+  public private(set) var legendKeys: [LegendKey] = []
 
   public init() {}
 
@@ -51,6 +65,11 @@ public struct Axes: Sendable {
         LineMark(
           x: x, y: y, label: label, color: color, width: width, style: style, marker: marker,
           markerSize: markerSize)))
+  }
+
+  /// Adds a legend entry that no mark makes: a line swatch (`line`), a marker, or both.
+  public mutating func legendKey(_ label: String, color: Color, line: LineStyle? = .solid, marker: MarkerShape? = nil) {
+    legendKeys.append(LegendKey(label, color: color, line: line, marker: marker))
   }
 
   /// Adds markers at the points.

@@ -268,6 +268,8 @@ public enum CairoRenderer {
       cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
       pango_cairo_context_set_font_options(pango_layout_get_context(layout), options)
       cairo_font_options_destroy(options)
+      // Unrounded glyph positions, as TextMetrics measures them.
+      pango_context_set_round_glyph_positions(pango_layout_get_context(layout), 0)
       pango_layout_context_changed(layout)
     }
     guard let font = pango_font_description_from_string(style.family) else {

@@ -4,11 +4,11 @@
 //   matplotlib 2015), linearly interpolated between 9 samples of the original.
 // - diverging: blue-white-red for signed values (gradients); the middle of
 //   the range is white.
-// - grey: black to white.
+// - grey: black to white; ink: white to black (dark = more, for saliency).
 import Support
 
 public enum Colormap: String, Sendable, Equatable {
-  case grey, viridis, diverging
+  case grey, viridis, diverging, ink
 
   static let viridisSamples: [(Double, Double, Double)] = [
     (0.267, 0.005, 0.329), (0.283, 0.141, 0.458), (0.254, 0.265, 0.530), (0.207, 0.372, 0.553),
@@ -22,6 +22,8 @@ public enum Colormap: String, Sendable, Equatable {
     switch self {
     case .grey:
       return Color(red: t, green: t, blue: t)
+    case .ink:
+      return Color(red: 1 - t, green: 1 - t, blue: 1 - t)
     case .viridis:
       let s = Self.viridisSamples
       let x = t * Double(s.count - 1)

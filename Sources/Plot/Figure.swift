@@ -19,6 +19,10 @@ public struct Figure: Sendable {
   /// All panels use one x range (or one y range): the union of their data.
   public var sharedX = false
   public var sharedY = false
+  /// One colour bar for the whole figure, at its right edge (panels of maps on one scale).
+  public var colorbar: Colorbar?
+  /// One legend for the whole figure, a row under the title (truth vs prediction over image panels).
+  public var legend: [LegendKey] = []
 
   public init(width: Double, height: Double, rows: Int = 1, columns: Int = 1, title: String? = nil) {
     (self.width, self.height, self.rows, self.columns, self.title) = (width, height, rows, columns, title)
@@ -31,8 +35,16 @@ public struct Figure: Sendable {
   }
 
   /// Renders to `url`; `.png` (at `scale` x resolution), `.svg` or `.pdf`. Atomic.
+  /// With CONVNOTES_PLOT_CHECK=1 in the environment, prints the scene's text
+  /// problems (overlaps, text off the canvas or cut by its panel) to stderr.
   public func write(to url: URL, scale: Double = 1, metadata: [(key: String, value: String)] = []) throws {
-    try CairoRenderer.write(scene(), to: url, scale: scale, metadata: metadata)
+    let scene = try scene()
+    if ProcessInfo.processInfo.environment["CONVNOTES_PLOT_CHECK"] == "1" {
+      for problem in scene.textProblems() {
+        FileHandle.standardError.write(Data("plot check: \(url.lastPathComponent): \(problem)\n".utf8))
+      }
+    }
+    try CairoRenderer.write(scene, to: url, scale: scale, metadata: metadata)
   }
 }
 

@@ -7,8 +7,9 @@
 //   `{ref} figure-key`       "Figure N", linked
 //   ![caption](figure:key)   a numbered, captioned figure
 //   ```table   key ```       a results table
-//   ```ledger  ```           paper number | source | our key, side by side
+//   ```ledger  ```           paper number | source | our key, side by side (Ledger.swift)
 //   ```claim   ```           claims (see Claims.swift), shown as pass/fail lines
+//   [@key], [@key, Table 1]  a numbered citation of chapters/references.yaml (Citations.swift)
 //   ```snippet ```           Sources/<path>#<marker>: the code between
 //                            `// snippet.<marker>` and `// snippet.end`
 //   $tex$, $$ ... $$         math, typeset by KaTeX in the browser
@@ -30,6 +31,12 @@ public struct CompiledChapter: Sendable {
   /// Figures the page shows: (experiment id, stored figure).
   public var figures: [(experiment: String, figure: StoredFigure)]
   public var results: StoredResults?
+  /// Citation keys in the order the chapter first cites them.
+  public var citations: [String] = []
+  /// The chapter's "paper vs ours" rows, with the claims that read their keys.
+  public var ledger: [LedgerRow] = []
+  /// One sentence of what the chapter shows (ChapterSummary), for the index.
+  public var summary: String?
 }
 
 /// Loaded results, shared by the chapters of one report run.
@@ -54,14 +61,18 @@ public struct ChapterCompiler {
   public var cache: ResultsCache
   /// The repository root, for `snippet` paths (`Sources/...`).
   public var sourceRoot: URL
+  /// chapters/references.yaml, for `[@key]` citations (nil: none readable).
+  public var bibliography: Bibliography?
 
-  public init(cache: ResultsCache, sourceRoot: URL) {
+  public init(cache: ResultsCache, sourceRoot: URL, bibliography: Bibliography? = nil) {
     self.cache = cache
     self.sourceRoot = sourceRoot
+    self.bibliography = bibliography
   }
 
   public func compile(_ chapter: Chapter) -> CompiledChapter {
     var state = CompileState(chapter: chapter, cache: cache, sourceRoot: sourceRoot)
+    state.bibliography = bibliography
     return state.run()
   }
 }
@@ -82,6 +93,10 @@ struct CompileState {
   var results: StoredResults?
   var figureNumbers: [String: Int] = [:]
   var tableCount = 0
+  var bibliography: Bibliography?
+  var citations: [String] = []
+  var citationNumbers: [String: Int] = [:]
+  var ledgerRows: [LedgerRow] = []
 
   init(chapter: Chapter, cache: ResultsCache, sourceRoot: URL) {
     (self.chapter, self.cache, self.sourceRoot) = (chapter, cache, sourceRoot)
@@ -119,6 +134,7 @@ struct CompileState {
     // applied in reverse document order (children before their parents).
     var replacements: [(node: MarkdownNode, html: String, block: Bool)] = []
     var usedAnchors = Set<String>()
+    var paragraphs: [MarkdownNode] = []
     for node in nodes {
       switch node.type {
       case CMARK_NODE_HEADING:
@@ -157,14 +173,20 @@ struct CompileState {
         } else {
           replacements.append((node, html, false))
         }
+      case CMARK_NODE_PARAGRAPH where node.parent?.type == CMARK_NODE_DOCUMENT:
+        paragraphs.append(node)
       default:
         break
       }
     }
+    let summary = ChapterSummary.sentence(paragraphs: paragraphs)
     for r in replacements.reversed() { document.replace(r.node, html: r.html, block: r.block) }
+    relateLedgerToClaims()
+    let references = referencesSection()
+    if !references.isEmpty { headings.append((2, "References", "references")) }
     return CompiledChapter(
-      chapter: chapter, title: title ?? chapter.slug, headings: headings, html: document.render(),
-      outcomes: outcomes, errors: errors, figures: figures, results: results)
+      chapter: chapter, title: title ?? chapter.slug, headings: headings, html: document.render() + references,
+      outcomes: outcomes, errors: errors, figures: figures, results: results, citations: citations, ledger: ledgerRows, summary: summary)
   }
 
   // MARK: - Values
@@ -203,6 +225,8 @@ struct CompileState {
     switch name {
     case "math":
       return "<span class=\"math\">\(HTML.escape(argument))</span>"
+    case "cite":
+      return citeHTML(argument, line: line)
     case "mathdisplay":
       return "<span class=\"math display\">\(HTML.escape(argument))</span>"
     case "result":
@@ -287,135 +311,5 @@ struct CompileState {
       }
       return nil  // ordinary code: cmark renders it, with class="language-<kind>"
     }
-  }
-
-  mutating func claimsHTML(_ lines: [String], firstLine: Int) -> String {
-    var items: [String] = []
-    for (n, text) in lines.enumerated() {
-      let trimmed = text.trimmingCharacters(in: .whitespaces)
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-      let line = firstLine + n
-      let claim: Claim
-      do { claim = try Claim.parse(text, line: line) } catch {
-        self.error(line, "\(error)")
-        items.append("<li class=\"fail\"><span class=\"mark\">✗</span> <code>\(HTML.escape(trimmed))</code> <span class=\"measured\">does not parse</span></li>")
-        continue
-      }
-      var unknown: [String] = []
-      let outcome = claim.check { key in
-        switch lookup(key) {
-        case .success(let v): return v.value
-        case .failure(let failure):
-          unknown.append(failure.message)
-          return nil
-        }
-      }
-      for message in unknown { error(line, message) }
-      guard let outcome else {
-        items.append("<li class=\"fail\"><span class=\"mark\">✗</span> <code>\(HTML.escape(claim.source))</code> <span class=\"measured\">unknown key</span></li>")
-        continue
-      }
-      outcomes.append(outcome)
-      let measured = outcome.measuredText { key, value in
-        (try? lookup(key).get()).flatMap { try? formatted($0) }.map { "\($0)" } ?? "\(value)"
-      }
-      if !outcome.passed {
-        error(line, "claim failed: \(claim.source)  (\(outcome.measuredText { "\($1)" }))")
-      }
-      let note = claim.note.map { " <span class=\"note\">\(HTML.escape($0))</span>" } ?? ""
-      items.append(
-        "<li class=\"\(outcome.passed ? "pass" : "fail")\"><span class=\"mark\">\(outcome.passed ? "✓" : "✗")</span> <code>\(HTML.escape(claim.source))</code> <span class=\"measured\">\(HTML.escape(measured))</span>\(note)</li>"
-      )
-    }
-    return "<ul class=\"claims\">\n" + items.joined(separator: "\n") + "\n</ul>\n"
-  }
-
-  mutating func tableHTML(_ key: String, line: Int) -> String {
-    guard let table = results?.tables?[key] else {
-      if results != nil {
-        let suggestion = nearestString(to: key, in: results?.tables?.keys ?? [:].keys).map { " (did you mean \($0)?)" } ?? ""
-        error(line, "unknown table `\(key)`\(suggestion)")
-      }
-      return "<p class=\"missing\">table \(HTML.escape(key)) (missing)</p>\n"
-    }
-    tableCount += 1
-    var html = "<figure class=\"table\" id=\"table-\(HTML.escape(key))\"><div class=\"scroll\"><table>\n<thead><tr>"
-    for column in table.columns { html += "<th>\(HTML.escape(column))</th>" }
-    html += "</tr></thead>\n<tbody>\n"
-    for row in table.rows {
-      html += "<tr>"
-      for (c, cell) in row.enumerated() {
-        switch cell {
-        case .number(let v):
-          let format = (table.formats?.indices.contains(c) == true ? table.formats?[c] : nil) ?? ".3f"
-          let text: String
-          do { text = try ValueFormat.string(v, format: format.isEmpty ? ".3g" : format) } catch {
-            self.error(line, "table `\(key)`, column \(c + 1): \(error)")
-            text = "\(v)"
-          }
-          html += "<td class=\"num\">\(HTML.escape(text))</td>"
-        case .text(let s): html += "<td>\(HTML.escape(s))</td>"
-        case .empty: html += "<td></td>"
-        }
-      }
-      html += "</tr>\n"
-    }
-    html += "</tbody></table></div>"
-    if let caption = table.caption {
-      html += "<figcaption><span class=\"label\">Table \(tableCount).</span> \(HTML.escape(caption))</figcaption>"
-    }
-    return html + "</figure>\n"
-  }
-
-  /// `quantity | paper value | source | our key` per line.
-  mutating func ledgerHTML(_ lines: [String], firstLine: Int) -> String {
-    var html = "<div class=\"scroll\"><table class=\"ledger\">\n<thead><tr><th>quantity</th><th>paper</th><th>source</th><th>ours</th></tr></thead>\n<tbody>\n"
-    for (n, text) in lines.enumerated() where !text.trimmingCharacters(in: .whitespaces).isEmpty {
-      let cells = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-      guard cells.count == 4 else {
-        error(firstLine + n, "ledger line needs 4 cells `quantity | paper | source | key`, got \(cells.count)")
-        continue
-      }
-      var ours = "<span class=\"missing\">?</span>"
-      switch lookup(cells[3]) {
-      case .success(let value):
-        ours = (try? formatted(value)).map { "<span class=\"value\">\(HTML.escape($0))</span>" } ?? ours
-      case .failure(let failure): error(firstLine + n, failure.message)
-      }
-      html += "<tr><td>\(HTML.escape(cells[0]))</td><td class=\"num\">\(HTML.escape(cells[1]))</td><td>\(HTML.escape(cells[2]))</td><td class=\"num\">\(ours)</td></tr>\n"
-    }
-    return html + "</tbody></table></div>\n"
-  }
-
-  mutating func snippetHTML(_ reference: String, line: Int) -> String {
-    let parts = reference.split(separator: "#", maxSplits: 1).map(String.init)
-    guard parts.count == 2 else {
-      error(line, "snippet needs `path#marker`, e.g. `Sources/Detection/NonMaxSuppression.swift#greedy`")
-      return ""
-    }
-    let url = sourceRoot.appendingPathComponent(parts[0])
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-      error(line, "snippet: cannot read `\(parts[0])`")
-      return ""
-    }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "// snippet.\(parts[1])" }),
-      let end = lines[(start + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "// snippet.end" })
-    else {
-      error(line, "snippet: no `// snippet.\(parts[1])` ... `// snippet.end` region in `\(parts[0])`")
-      return ""
-    }
-    // Assignment markers (Sources/Assignments) are for the grader, not the reader.
-    let body = lines[(start + 1)..<end].filter { line in
-      let t = line.trimmingCharacters(in: .whitespaces)
-      return !(t.hasPrefix("// BEGIN SOLUTION") || t.hasPrefix("// END SOLUTION") || t.hasPrefix("// STUB:"))
-    }
-    let indent = body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
-    let code = body.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }.joined(separator: "\n")
-    return """
-      <figure class="snippet"><pre><code class="language-swift">\(HTML.escape(code))</code></pre>\
-      <figcaption>\(HTML.escape(parts[0])), lines \(start + 2)–\(end)</figcaption></figure>
-
-      """
   }
 }

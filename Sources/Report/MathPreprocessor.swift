@@ -7,6 +7,10 @@
 // Rules (pandoc's): an opening `$` is followed by a non-space, a closing `$`
 // follows a non-space and is not followed by a digit; `\$` is a dollar sign;
 // nothing inside code spans or fenced code changes.
+//
+// Citations get the same treatment: `[@key]`, `[@key, Table 1]` and
+// `[@a; @b]` become a code span `{cite}@key, Table 1`, so the parser cannot
+// split them at the brackets and the compiler binds them like `{result}`.
 
 enum MathPreprocessor {
   static func protect(_ markdown: String) -> String {
@@ -69,6 +73,13 @@ enum MathPreprocessor {
         let end = closed ? j : i + run
         out += String(chars[i..<end])
         i = end
+        continue
+      }
+      if c == "[" && i + 1 < chars.count && chars[i + 1] == "@",
+        let close = chars[(i + 2)...].firstIndex(of: "]"), !chars[(i + 2)..<close].contains("`")
+      {
+        out += "`{cite}" + String(chars[(i + 1)..<close]) + "`"
+        i = close + 1
         continue
       }
       if c == "\\" && i + 1 < chars.count && chars[i + 1] == "$" {

@@ -31,10 +31,23 @@ public struct Site {
   /// Compiles every chapter (errors are collected, not thrown).
   public func compileAll() -> (compiled: [CompiledChapter], problems: [ReportError]) {
     let (chapters, loadProblems) = Chapter.loadAll(in: chaptersFolder)
-    let compiler = ChapterCompiler(cache: ResultsCache(store: ResultsStore(root: resultsRoot)), sourceRoot: sourceRoot)
+    let (bibliography, bibliographyProblems) = loadBibliography()
+    let compiler = ChapterCompiler(
+      cache: ResultsCache(store: ResultsStore(root: resultsRoot)), sourceRoot: sourceRoot, bibliography: bibliography)
     let chosen = only.map { ids in chapters.filter { ids.contains($0.experiment) } } ?? chapters
     let compiled = chosen.map { compiler.compile($0) }
-    return (compiled, loadProblems + compiled.flatMap(\.errors))
+    return (compiled, loadProblems + bibliographyProblems + compiled.flatMap(\.errors))
+  }
+
+  /// chapters/references.yaml; absent is fine until a chapter cites.
+  public func loadBibliography() -> (Bibliography?, [ReportError]) {
+    let url = chaptersFolder.appendingPathComponent("references.yaml")
+    guard FileManager.default.fileExists(atPath: url.path) else { return (nil, []) }
+    do { return (try Bibliography.load(url, displayPath: "chapters/references.yaml"), []) } catch let error as ReportError {
+      return (nil, [error])
+    } catch {
+      return (nil, [ReportError(file: "chapters/references.yaml", line: 0, message: "\(error)")])
+    }
   }
 
   public func build() throws -> SiteSummary {
@@ -72,6 +85,8 @@ public struct Site {
     }
     try AtomicFile.write(indexHTML(compiled, store: store), to: staging.appendingPathComponent("index.html"))
     try AtomicFile.write(bookHTML(compiled, math: hasKatex), to: staging.appendingPathComponent(Self.bookFile))
+    try AtomicFile.write(ledgerPageHTML(compiled), to: staging.appendingPathComponent("ledger.html"))
+    try AtomicFile.write(referencesPageHTML(compiled, bibliography: loadBibliography().0), to: staging.appendingPathComponent("references.html"))
     try AtomicFile.replaceDirectory(siteFolder, with: staging)
     let outcomes = compiled.flatMap(\.outcomes)
     return SiteSummary(
@@ -148,25 +163,5 @@ public struct Site {
       rows.append(("ran", (t.finishedAt ?? "?") + (t.seconds.map { String(format: ", %.1f s", $0) } ?? "")))
     }
     return rows
-  }
-
-  func indexHTML(_ compiled: [CompiledChapter], store: ResultsStore) -> String {
-    let all = compiled.flatMap(\.outcomes)
-    let problems = compiled.flatMap(\.errors).filter { !$0.message.hasPrefix("claim failed") }.count
-    let tally = Self.tally(all, problems: problems)
-    let rows: [[String: Any]] = compiled.map { c in
-      let t = Self.tally(c.outcomes, problems: c.errors.filter { !$0.message.hasPrefix("claim failed") }.count)
-      let timings = store.timings(c.chapter.experiment)
-      return [
-        "number": String(c.chapter.slug.prefix { $0.isNumber }),
-        "href": pageName(c), "title": c.title,
-        "lecture": c.chapter.lecture ?? c.results?.lecture ?? "",
-        "tally": t.text, "tallyClass": t.cls,
-        "lastRun": timings.map { ($0.finishedAt ?? "?") + ($0.seconds.map { String(format: " (%.1f s)", $0) } ?? "") } ?? "not run",
-      ]
-    }
-    let provenance = Self.provenanceSummary(compiled)
-    return Templates.indexTemplate?.render(
-      ["chapters": rows, "tally": tally.text, "tallyClass": tally.cls, "provenance": provenance] as [String: Any]) ?? ""
   }
 }

@@ -22,7 +22,7 @@ enum Templates {
     <body>
     <header class="site">
     <a class="home" href="index.html">ConvNotes</a>
-    <nav>{{#previous}}<a rel="prev" href="{{href}}">← {{title}}</a>{{/previous}}{{#next}}<a rel="next" href="{{href}}">{{title}} →</a>{{/next}}</nav>
+    <nav>{{#previous}}<a rel="prev" href="{{href}}">← {{title}}</a>{{/previous}}{{#next}}<a rel="next" href="{{href}}">{{title}} →</a>{{/next}}<a href="ledger.html">Paper vs ours</a><a href="references.html">References</a></nav>
     </header>
     <div class="layout">
     <aside class="toc">
@@ -73,13 +73,9 @@ enum Templates {
     visualizing and understanding ConvNets. Every number below comes from a run on this machine;
     every claim is checked on every run.</p>
     <p class="tally {{tallyClass}}">{{tally}}</p>
-    <div class="scroll"><table class="chapters">
-    <thead><tr><th>#</th><th>chapter</th><th>lecture</th><th>claims</th><th>last run</th></tr></thead>
-    <tbody>
-    {{#chapters}}<tr><td>{{number}}</td><td><a href="{{href}}">{{title}}</a></td><td>{{lecture}}</td><td class="{{tallyClass}}">{{tally}}</td><td>{{lastRun}}</td></tr>
-    {{/chapters}}
-    </tbody></table></div>
-    <footer class="provenance"><p>{{provenance}}</p></footer>
+    <p class="booklinks"><a href="ledger.html">Paper vs ours: every ledger row on one page</a> · <a href="references.html">References</a></p>
+    {{{body}}}
+    {{{footer}}}
     </main>
     </body>
     </html>
@@ -123,6 +119,26 @@ enum Templates {
     h1, h2, h3 { font-family: "DejaVu Sans", "WenQuanYi Micro Hei", sans-serif; line-height: 1.25; }
     h1 { font-size: 1.9rem; margin-top: 0; } h2 { font-size: 1.35rem; margin-top: 2.2rem; } h3 { font-size: 1.1rem; }
     .anchor { position: relative; top: -1rem; }
+    .citation a.cite { text-decoration: none; }
+    section.references ol, ol.bibliography { font-size: .9rem; padding-left: 1.6rem; }
+    section.references li, ol.bibliography li { margin: .4rem 0; }
+    section.references li:target, ol.bibliography li:target { background: #fff8d6; }
+    .citedby, .muted { color: var(--muted); font-size: .85rem; }
+    .booklinks { font-family: "DejaVu Sans", sans-serif; font-size: .9rem; }
+    section.lecture h2 { border-bottom: 1px solid var(--rule); padding-bottom: .3rem; }
+    ol.cards { list-style: none; padding: 0; margin: 0; }
+    li.card { display: grid; grid-template-columns: 220px minmax(0, 1fr); gap: 1.2rem; padding: .9rem 0; border-bottom: 1px solid var(--rule); }
+    li.card .thumb { display: block; width: 220px; height: 140px; border: 1px solid var(--rule); background: #fafafa; overflow: hidden; }
+    li.card .thumb img { width: 100%; height: 100%; object-fit: contain; }
+    li.card .nothumb { display: block; padding: 3rem 1rem; color: var(--muted); font-size: .8rem; text-align: center; }
+    li.card h3 { margin: 0 0 .3rem; } li.card h3 .num { color: var(--muted); font-weight: normal; margin-right: .3rem; }
+    li.card p { margin: .2rem 0; } li.card .meta { font-family: "DejaVu Sans", sans-serif; font-size: .8rem; color: var(--muted); }
+    li.card .meta .pass { color: var(--pass); font-weight: bold; } li.card .meta .fail { color: var(--fail); font-weight: bold; }
+    table.sortable td:first-child { min-width: 11rem; } table.sortable td:nth-child(2) { min-width: 12rem; }
+    table.ledger td .pass { color: var(--pass); font-weight: bold; } table.ledger td .fail { color: var(--fail); font-weight: bold; }
+    table.sortable th { cursor: pointer; user-select: none; } table.sortable th.sorted::after { content: " ▾"; }
+    main.book { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.2rem 4rem; }
+    @media (max-width: 600px) { li.card { grid-template-columns: minmax(0, 1fr); } li.card .thumb { width: 100%; } }
     code, pre { font-family: "DejaVu Sans Mono", monospace; font-size: .85em; }
     :not(pre) > code { background: var(--code); padding: .05em .3em; border-radius: 3px; }
     pre { background: var(--code); padding: .8rem 1rem; overflow-x: auto; border-radius: 4px; line-height: 1.45; }
@@ -170,4 +186,5 @@ enum Templates {
 
   static let pageTemplate: MustacheTemplate? = try? MustacheTemplate(string: page)
   static let indexTemplate: MustacheTemplate? = try? MustacheTemplate(string: index)
+  static let bookPageTemplate: MustacheTemplate? = try? MustacheTemplate(string: bookPage)
 }

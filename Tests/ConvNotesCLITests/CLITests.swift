@@ -122,6 +122,9 @@ struct CLITests {
     try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
     try FileManager.default.copyItem(
       at: repository.appendingPathComponent("chapters/12-map-evaluation.md"), to: chapters.appendingPathComponent("12-map-evaluation.md"))
+    // The chapter cites papers: their references come along.
+    try FileManager.default.copyItem(
+      at: repository.appendingPathComponent("chapters/references.yaml"), to: chapters.appendingPathComponent("references.yaml"))
     let verify = try convnotes(
       ["verify", "--results", results, "--chapters", chapters.path, "--junit", folder.appendingPathComponent("v.xml").path], in: repository)
     #expect(verify.status == 0, "\(verify.out)")

@@ -15,6 +15,8 @@ struct GalleryTests {
       #expect(scene.description.contains(kind), "the gallery has no \(kind)")
     }
     try expectGolden(scene.description, "gallery")
+    // Text measured by Pango: no label overlaps another, leaves the canvas or is cut by its panel.
+    #expect(scene.textProblems() == [])
     for (name, scale) in [("gallery.png", 1.0), ("gallery@2x.png", 2.0), ("gallery.svg", 1.0), ("gallery.pdf", 1.0)] {
       try figure.write(to: folder.appendingPathComponent(name), scale: scale)
       let size = try Data(contentsOf: folder.appendingPathComponent(name)).count

@@ -37,7 +37,12 @@ struct LayoutTests {
 
   @Test func dataCoordinatesMapToThePlotRectangle() throws {
     let scene = try lineFigure().scene()
-    // Plot area by hand: left 62 (y label), right 400 - 14, top 12 + 13 * 1.7 (title), bottom 300 - 48.
+    // Plot area by hand from DejaVu Sans's metrics (fontTools: ascent 1901, descent 483 of 2048 units, so a
+    // line is 1.1641 em; "0" 1303 and "." 651 units wide). y ticks "0.0".."1.0" are 16.7 px wide at 10.5 px,
+    // so the tick room is its minimum, 30; then the y label's line (12 px: 13.97) and 8 px.
+    // left 30 + 13.97 + 8 = 51.97; top = title line (13 px bold: 15.13) + 14 = 29.13; right 400 - 14;
+    // bottom 300 - (7 + 12.22 + 10) x ticks - (13.97 + 6) x label = 250.81.
+    let (left, top, right, bottom) = (51.969, 29.133, 386.0, 250.808)
     guard case let .polyline(points, _, _, _)? = scene.items.first(where: {
       if case let .polyline(p, _, width, _) = $0 { return p.count == 3 && width == 1.75 }
       return false
@@ -46,9 +51,9 @@ struct LayoutTests {
       return
     }
     // (0, 1) is the top-left corner, (5, 0.5) the centre, (10, 0) the bottom-right.
-    #expect(abs(points[0].x - 62) < 1e-9 && abs(points[0].y - 34.1) < 1e-9)
-    #expect(abs(points[1].x - (62 + 324.0 / 2)) < 1e-9 && abs(points[1].y - (34.1 + 252) / 2) < 1e-9)
-    #expect(abs(points[2].x - 386) < 1e-9 && abs(points[2].y - 252) < 1e-9)
+    #expect(abs(points[0].x - left) < 0.05 && abs(points[0].y - top) < 0.05, "\(points[0])")
+    #expect(abs(points[1].x - (left + right) / 2) < 0.05 && abs(points[1].y - (top + bottom) / 2) < 0.05, "\(points[1])")
+    #expect(abs(points[2].x - right) < 0.05 && abs(points[2].y - bottom) < 0.05, "\(points[2])")
   }
 
   @Test func lineChartSceneMatchesGolden() throws {

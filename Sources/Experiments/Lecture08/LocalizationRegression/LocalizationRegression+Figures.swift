@@ -51,8 +51,9 @@ extension LocalizationRegression {
     _ scenes: FashionScenes, predicted: [[LabeledBox]], pairs: FashionScenes, pairPredicted: [[LabeledBox]]
   ) -> Figure {
     let columns = 6
-    var figure = Figure(width: 1080, height: 560, rows: 3, columns: columns)
+    var figure = Figure(width: 1080, height: 580, rows: 3, columns: columns)
     let yellow = Color(hex: 0xF0E442)
+    figure.legend = [LegendKey("true box", color: .white), LegendKey("predicted box, with its class", color: yellow)]
     func panel(_ images: Tensor, _ index: Int, truth: [LabeledBox], guess: [LabeledBox], title: String) -> Axes {
       var ax = Axes.imagePanel(0...Double(LocalizationNetwork.inputSize), title: title)
       ax.image(ImageRasters.rgb(images, index))

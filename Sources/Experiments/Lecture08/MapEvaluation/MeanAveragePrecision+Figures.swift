@@ -14,7 +14,9 @@ extension MeanAveragePrecision {
           && raw.filter { $0.imageId == id }.count > kept.filter { $0.imageId == id }.count + 1
       } ?? data.imageIds[0]
     let names = Dictionary(uniqueKeysWithValues: data.categories.map { ($0.id, $0.name) })
-    var figure = Figure(width: 980, height: 420, rows: 1, columns: 2)
+    var figure = Figure(width: 980, height: 440, rows: 1, columns: 2)
+    figure.legend = [LegendKey("ground truth, with its class", color: .black)]
+      + data.categories.map { LegendKey("detected \($0.name), with its score", color: qualitativePalette[($0.id - 1) % qualitativePalette.count], line: .dashed) }
     for (panel, (title, detections)) in [("raw detections", raw), ("after NMS (IoU > \(config.nmsThreshold))", kept)].enumerated() {
       var ax = Axes()
       let mine = detections.filter { $0.imageId == image }
@@ -31,8 +33,7 @@ extension MeanAveragePrecision {
       for d in mine {
         let b = d.bbox.box
         let color = qualitativePalette[(d.categoryId - 1) % qualitativePalette.count]
-        ax.box(b, stroke: color, width: 1.5, style: .dashed)
-        ax.text(fixed(d.score, 2), x: b.x2, y: b.y2, size: 9.5, color: color, horizontal: .end, vertical: .bottom)
+        ax.box(b, stroke: color, width: 1.5, style: .dashed, tag: fixed(d.score, 2))
       }
       figure.axes[panel] = ax
     }
@@ -70,7 +71,6 @@ extension MeanAveragePrecision {
     var ax = precisionRecallAxes(
       title: "\(name): VOC 2007 AP \(fixed(result.ap07 ?? 0, 3)) vs VOC 2010 AP \(fixed(result.ap10 ?? 0, 3))")
     let recall = result.recall, precision = result.precision
-    ax.line(x: recall, y: precision, label: "measured", color: Color.lightGray, width: 1.25)
     // Monotone envelope as steps; its area is the VOC 2010 AP.
     var envelope = precision
     for i in stride(from: envelope.count - 1, to: 0, by: -1) { envelope[i - 1] = max(envelope[i - 1], envelope[i]) }
@@ -80,7 +80,12 @@ extension MeanAveragePrecision {
       sx.append(recall[i]); sy.append(envelope[i])
       if i + 1 < envelope.count { sx.append(recall[i]); sy.append(envelope[i + 1]) }
     }
-    ax.line(x: sx, y: sy, label: "envelope (VOC 2010 area)", color: qualitativePalette[0], width: 2)
+    // The envelope wide and pale underneath, the measured curve thin and dark on top.
+    ax.line(x: sx, y: sy, label: "envelope (VOC 2010 area)", color: qualitativePalette[0].withAlpha(0.45), width: 4)
+    ax.line(x: recall, y: precision, label: "measured", color: .black, width: 1.1)
+    // Room for the 11 markers at recall 0 and 1 and precision 1.
+    ax.xLimits = -0.03...1.03
+    ax.yLimits = -0.02...1.05
     var px: [Double] = []
     var py: [Double] = []
     for i in 0...10 {

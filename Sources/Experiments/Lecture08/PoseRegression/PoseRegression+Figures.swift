@@ -8,7 +8,8 @@ import Tensor
 extension PoseRegression {
   static func skeletonsFigure(_ test: StickFigures, _ predicted: [[(x: Double, y: Double)]]) -> Figure {
     let columns = 6
-    var figure = Figure(width: 1080, height: 380, rows: 2, columns: columns)
+    var figure = Figure(width: 1080, height: 400, rows: 2, columns: columns)
+    figure.legend = [LegendKey("true joints", color: .white, line: nil, marker: .circle), LegendKey("predicted skeleton", color: Color(hex: 0xF0E442), marker: .circle)]
     let side = Double(test.size)
     for k in 0..<(2 * columns) {
       let correct = StickFigures.pck(predicted: [predicted[k]], truth: [test.joints[k]], fraction: 0.2).filter { $0 == 1 }.count

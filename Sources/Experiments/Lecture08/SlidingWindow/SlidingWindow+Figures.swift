@@ -8,6 +8,7 @@ import Tensor
 extension SlidingWindow {
   static func scoreMapsFigure(_ scenes: FashionScenes, _ index: Int, windows: [WindowPrediction], sides: [Int]) -> Figure {
     var figure = Figure(width: 1080, height: 300, rows: 1, columns: sides.count + 1)
+    figure.colorbar = Colorbar(colormap: .viridis, range: 0...1, label: "score of the true class")
     let size = Double(scenes.spec.size)
     var image = Axes.imagePanel(0...size, title: "scene (\(scenes.spec.size) px)")
     image.image(ImageRasters.rgb(scenes.images, index))
@@ -22,7 +23,6 @@ extension SlidingWindow {
       for w in mine { values[w.row * n + w.column] = w.box.label == truth.label ? w.score : 0 }
       var ax = Axes.imagePanel(0...Double(n), title: String(format: "scale %.2g: %d x %d windows", scale, n, n))
       ax.image(Raster(values: values, width: n, height: n, colormap: .viridis, range: 0...1))
-      if k == sides.count - 1 { ax.colorbar = Colorbar(colormap: .viridis, range: 0...1) }  // what it measures is in the caption
       figure.axes[k + 1] = ax
     }
     return figure

@@ -34,7 +34,8 @@ extension Classifier {
     for i in 0..<k { for j in 0..<k { values.append(Double(confusion[i][j]) / Double(rowTotals[i])) } }
     var figure = Figure(width: 720, height: 640)
     var ax = Axes()
-    ax.title = "confusion matrix (share of each true class)"
+    ax.title = "test images per true and predicted class"
+    ax.colorbar = Colorbar(colormap: .viridis, range: 0...1, label: "share of the true class")
     ax.xLabel = "predicted"
     ax.yLabel = "true class"
     ax.yInverted = true

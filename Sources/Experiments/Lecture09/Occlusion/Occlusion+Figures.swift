@@ -7,9 +7,10 @@ import Tensor
 
 extension Occlusion {
   static func mapsFigure(_ scenes: FashionScenes, _ maps: [(index: Int, map: [Float], clean: Float)], positions n: Int, config: Config) -> Figure {
-    let pairs = 3
+    let pairs = 2
     let rows = max((maps.count + pairs - 1) / pairs, 1)
-    var figure = Figure(width: 1080, height: 200 * Double(rows) + 20, rows: rows, columns: 2 * pairs)
+    var figure = Figure(width: 860, height: 230 * Double(rows) + 20, rows: rows, columns: 2 * pairs)
+    figure.colorbar = Colorbar(colormap: .viridis, range: 0...1, label: "p(true class), square at that point")
     let side = Double(scenes.spec.size)
     for (k, entry) in maps.enumerated() {
       let truth = scenes.objects[entry.index][0]

@@ -23,6 +23,7 @@ extension Saliency {
 
   static func mapsFigure(_ scenes: FashionScenes, _ maps: [String: [[Float]]], count: Int) -> Figure {
     var figure = Figure(width: 1000, height: 210 * Double(count) + 20, rows: count, columns: 1 + rules.count)
+    figure.colorbar = Colorbar(colormap: .ink, range: 0...1, label: "saliency / the map's maximum")
     let side = scenes.spec.size
     for i in 0..<count {
       let truth = scenes.objects[i][0]
@@ -34,7 +35,8 @@ extension Saliency {
         let map = maps[r.key]![i]
         let top = Double(map.max() ?? 1)
         var ax = Axes.imagePanel(0...Double(side), title: i == 0 ? r.label : nil)
-        ax.image(Raster(values: map.map { 1 - Double($0) / max(top, 1e-12) }, width: side, height: side, colormap: .grey, range: 0...1))
+        ax.image(Raster(values: map.map { Double($0) / max(top, 1e-12) }, width: side, height: side, colormap: .ink, range: 0...1))
+        ax.box(truth.box, stroke: Color(hex: 0xD55E00), width: 1, style: .dashed)
         figure.axes[i * (1 + rules.count) + k + 1] = ax
       }
     }

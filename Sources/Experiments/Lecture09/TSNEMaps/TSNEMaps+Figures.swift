@@ -19,19 +19,19 @@ extension TSNEMaps {
       ax.equalAspect = true
       for c in 0..<10 {
         let idx = labels.indices.filter { labels[$0] == c }
-        ax.scatter(x: idx.map { Double(e.scalars[2 * $0]) }, y: idx.map { Double(e.scalars[2 * $0 + 1]) }, label: k == 0 ? FashionMNIST.shortClassNames[c] : nil,
+        ax.scatter(x: idx.map { Double(e.scalars[2 * $0]) }, y: idx.map { Double(e.scalars[2 * $0 + 1]) }, label: k == 1 ? FashionMNIST.shortClassNames[c] : nil,
           color: tenColors[c], size: 3)
       }
-      ax.legend = k == 0 ? .upperLeft : .none
+      ax.legend = k == 1 ? .outside : .none  // beside the map, over no point
       figure.axes[k] = ax
     }
     return figure
   }
 
-  /// Ten distinguishable colours (Okabe-Ito's eight plus two).
+  /// Ten colours told apart on white (matplotlib's tab10, Tableau 10).
   static let tenColors: [Color] = [
-    Color(hex: 0xE69F00), Color(hex: 0x56B4E9), Color(hex: 0x009E73), Color(hex: 0xF0E442), Color(hex: 0x0072B2),
-    Color(hex: 0xD55E00), Color(hex: 0xCC79A7), Color(hex: 0x000000), Color(hex: 0x999999), Color(hex: 0x8B4513),
+    Color(hex: 0x1F77B4), Color(hex: 0xFF7F0E), Color(hex: 0x2CA02C), Color(hex: 0xD62728), Color(hex: 0x9467BD),
+    Color(hex: 0x8C564B), Color(hex: 0xE377C2), Color(hex: 0x7F7F7F), Color(hex: 0xBCBD22), Color(hex: 0x17BECF),
   ]
 
   static func imageMapFigure(_ e: Tensor, images: Tensor) -> Figure {
