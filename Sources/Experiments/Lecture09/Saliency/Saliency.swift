@@ -10,11 +10,16 @@
 // its softmax) with 1, replay backward under each BackwardRule; the map is
 // max over channels of |dscore/dpixel| (Simonyan's). Segmentation:
 // GraphCutSegmentation seeded by the plain-gradient map, against Otsu's
-// threshold of the same map; both scored by IoU with the object's mask.
+// threshold of the same map, and against the same graph cut seeded by a
+// centre prior (a Gaussian bump at the image centre, no net: only its ranks
+// seed the cut, so its width does not matter), which says how much of the
+// segmentation the colours do on their own; all scored by IoU with the mask.
 // Numbers: the lecture's 3x3 ReLU example through the real layer; per rule,
 // the share of saliency inside the object's box (vs the box's share of the
 // image) and the share held by the top 5% of pixels (sparsity); mean IoU of
-// both segmentations.
+// the three segmentations, on all scenes and on the half whose object lies
+// farthest from the centre; the share of each seed map's foreground seeds
+// (its top 5%) that fall on the object.
 // Figures: the ReLU example, maps side by side, segmentations.
 import Datasets
 import Detection
@@ -139,7 +144,9 @@ public enum Saliency: Experiment {
 
     // 4. Segmentation from the plain-gradient map.
     let cut = GraphCutSegmentation()
-    var cutIoU: [Double] = [], otsuIoU: [Double] = []
+    var cutIoU: [Double] = [], otsuIoU: [Double] = [], centreIoU: [Double] = []
+    var cutSeeds: [Double] = [], centreSeeds: [Double] = [], offCentre: [Double] = []
+    let prior = centrePrior(side: side)
     var examples: [(index: Int, cut: [Bool], otsu: [Bool], truth: [Bool])] = []
     context.timed("segmentation") {
       for i in 0..<min(config.segmented, scenes.count) {
@@ -148,16 +155,31 @@ public enum Saliency: Experiment {
         let truth = scenes.masks[i].map { $0 > FashionScenes.coverageThreshold }
         let byCut = cut.segment(rgb: rgb, width: side, height: side, saliency: map)
         let byOtsu = GraphCutSegmentation.otsuMask(map)
+        let byCentre = cut.segment(rgb: rgb, width: side, height: side, saliency: prior)
         cutIoU.append(iou(byCut, truth))
         otsuIoU.append(iou(byOtsu, truth))
+        centreIoU.append(iou(byCentre, truth))
+        cutSeeds.append(seedPrecision(map, truth, share: cut.foregroundSeedShare))
+        centreSeeds.append(seedPrecision(prior, truth, share: cut.foregroundSeedShare))
+        let b = scenes.objects[i][0].box
+        offCentre.append(hypot((b.x1 + b.x2) / 2 - Double(side) / 2, (b.y1 + b.y2) / 2 - Double(side) / 2))
         if examples.count < 6 { examples.append((i, byCut, byOtsu, truth)) }
       }
     }
-    let meanCut = cutIoU.reduce(0, +) / Double(max(cutIoU.count, 1)), meanOtsu = otsuIoU.reduce(0, +) / Double(max(otsuIoU.count, 1))
+    func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
+    let (meanCut, meanOtsu) = (mean(cutIoU), mean(otsuIoU))
     context.record("segmentation.scenes", cutIoU.count)
     context.record("segmentation.graphCut.meanIoU", meanCut, format: ".3f")
     context.record("segmentation.otsu.meanIoU", meanOtsu, format: ".3f")
+    context.record("segmentation.centrePrior.meanIoU", mean(centreIoU), format: ".3f")
     context.record("segmentation.graphCutWins", Double(zip(cutIoU, otsuIoU).filter { $0 > $1 }.count) / Double(max(cutIoU.count, 1)), format: ".1%")
+    // The half of the scenes whose object lies farthest from the centre, where a centre prior should fail.
+    let far = cutIoU.indices.sorted { (offCentre[$0], $0) > (offCentre[$1], $1) }.prefix(cutIoU.count / 2)
+    context.record("segmentation.offCentre.graphCut.meanIoU", mean(far.map { cutIoU[$0] }), format: ".3f")
+    context.record("segmentation.offCentre.centrePrior.meanIoU", mean(far.map { centreIoU[$0] }), format: ".3f")
+    context.record("segmentation.graphCut.seedPrecision", mean(cutSeeds), format: ".1%")
+    context.record("segmentation.centrePrior.seedPrecision", mean(centreSeeds), format: ".1%")
+    context.record("segmentation.saliencyOverCentreWins", Double(zip(cutIoU, centreIoU).filter { $0 > $1 }.count) / Double(max(cutIoU.count, 1)), format: ".1%")
 
     // 5. Figures.
     try context.figure("relu-example", caption: "The lecture's ReLU example: one input, one upstream gradient, three backward rules.", exampleFigure(example))
@@ -165,6 +187,23 @@ public enum Saliency: Experiment {
       mapsFigure(scenes, all, count: 5))
     try context.figure("segmentation", caption: "Segmentation from the gradient map: Otsu's threshold of the map, the graph cut, and the true mask.",
       segmentationFigure(scenes, examples, gradient: all["gradient"]!))
+  }
+
+  /// The share of the map's top `share` pixels (the graph cut's foreground seeds) on the object.
+  static func seedPrecision(_ map: [Float], _ truth: [Bool], share: Double) -> Double {
+    let order = map.indices.sorted { (map[$0], $0) > (map[$1], $1) }
+    let seeds = order.prefix(max(1, Int(Double(map.count) * share)))
+    return Double(seeds.filter { truth[$0] }.count) / Double(seeds.count)
+  }
+
+  /// The centre prior: exp(-r² / 2σ²) around the image centre, σ = side / 4.
+  /// A map with no knowledge of the image, to seed the same graph cut.
+  static func centrePrior(side: Int) -> [Float] {
+    let c = Double(side - 1) / 2, sigma = Double(side) / 4
+    return (0..<(side * side)).map { p in
+      let (dx, dy) = (Double(p % side) - c, Double(p / side) - c)
+      return Float(exp(-(dx * dx + dy * dy) / (2 * sigma * sigma)))
+    }
   }
 
   /// A 3x3 box blur (edges averaged over the pixels that exist), to turn a
