@@ -15,6 +15,9 @@ struct BrowserCheckTests {
     let f = try ReportFixture()
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\"><rect width=\"640\" height=\"400\" fill=\"#ccc\"/></svg>"
     try Data(svg.utf8).write(to: f.results.appendingPathComponent("toy/figures/curve.svg"))
+    // A real 1 x 1 PNG (the index shows the PNG as the chapter's thumbnail).
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    try Data(base64Encoded: png)!.write(to: f.results.appendingPathComponent("toy/figures/curve.png"))
     try f.write("01-toy.md", "---\nexperiment: toy\n---\n# Toy\n\n## Part\n\nSee `{ref} curve`, $x^2$.\n\n![c](figure:curve)\n\n```claim\nap50 > ap75\n```\n")
     _ = try f.site.build()
     return (f, f.root.appendingPathComponent("site"))
@@ -22,7 +25,8 @@ struct BrowserCheckTests {
 
   @Test func aCleanSitePassesAtPhoneWidth() throws {
     let (_, site) = try builtSite()
-    #expect(try SiteCheck.run(site: site, chromium: chromium!, width: 420) == [])
+    let problems = try SiteCheck.run(site: site, chromium: chromium!, width: 420)
+    #expect(problems.isEmpty, "\(problems)")
   }
 
   @Test func eachPlantedProblemIsReported() throws {
