@@ -3,7 +3,9 @@
 import Foundation
 @testable import Datasets
 
-let path = FileManager.default.temporaryDirectory.appendingPathComponent("convnotes-fuzz-gzip-\(getpid()).gz").path
+// (in memory when /dev/shm exists: a shared disk made each execution wait on I/O)
+let scratch = FileManager.default.fileExists(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
+let path = scratch.appendingPathComponent("convnotes-fuzz-gzip-\(getpid()).gz").path
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {

@@ -3,7 +3,9 @@
 import Foundation
 import Plot
 
-let url = FileManager.default.temporaryDirectory.appendingPathComponent("convnotes-fuzz-image-\(getpid())")
+// (in memory when /dev/shm exists: a shared disk made each execution wait on I/O)
+let scratch = FileManager.default.fileExists(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
+let url = scratch.appendingPathComponent("convnotes-fuzz-image-\(getpid())")
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
