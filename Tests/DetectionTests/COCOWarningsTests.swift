@@ -51,6 +51,13 @@ struct COCOWarningsTests {
     let past = DetectedObject(imageId: 1, categoryId: 3, bbox: COCOBox(x: 95, y: 0, width: 20, height: 10), score: 0.9)
     let v = COCOFormat.warnings(dataset: d, detections: [wide, past], detectionsFile: "dt.json")
     #expect(v.count == 1 && v[0].hasPrefix("dt.json: 1 of 2 boxes run past their image (e.g. [1].bbox") && !v[0].contains("x1, y1"))
+    // Nine corner boxes past the image and one that is not corner-shaped: the hint, with the count.
+    let many = Array(repeating: corners, count: 9) + [past]
+    let m = COCOFormat.warnings(dataset: d, detections: many, detectionsFile: "dt.json")
+    #expect(m.count == 1 && m[0].hasPrefix("dt.json: 10 of 10 boxes run past their image (e.g. [0].bbox") && m[0].hasSuffix("; 9 of them fit if read as [x1, y1, x2, y2]: COCO boxes are [x, y, width, height]"), "\(m)")
+    // Eight of ten: no hint.
+    let fewer = Array(repeating: corners, count: 8) + [past, past]
+    #expect(!COCOFormat.warnings(dataset: d, detections: fewer, detectionsFile: "dt.json")[0].contains("x1, y1"))
   }
 
   @Test func trailingCommasAreRejectedWithTheirPosition() throws {
