@@ -18,7 +18,7 @@ for t in ${*:-idx gzip safetensors coco chapter png tsne}; do
   nice -n "${FUZZ_NICE:-19}" "$B/bin/fuzz-$t" "$B/corpus/$t" -max_total_time="$SECONDS_EACH" -timeout=20 \
     -rss_limit_mb=4096 -artifact_prefix="$B/artifacts/$t-" -print_final_stats=1 > "$log" 2>&1
   code=$?
-  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   if [ $code -eq 0 ]; then result=clean; else result="FINDING (exit $code, see $log)"; status=1; fi
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$SECONDS_EACH" "${executions:-?}" "$result" | tee -a $B/runs.tsv
 done
