@@ -46,3 +46,16 @@ bench: build
 
 clean:
 	rm -rf .build report
+
+# Reliability (issue 23). `make fuzz`: each parser's libFuzzer target
+# (Fuzz/README.md) for FUZZ_SECONDS; `make test-sanitize`: the thread-parallel
+# suites under ThreadSanitizer and the parser suites under AddressSanitizer.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz test-sanitize
+fuzz: setup
+	sh Fuzz/build.sh
+	sh Fuzz/seed.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh Fuzz/run.sh
+
+test-sanitize: setup
+	sh scripts/test-sanitize.sh

@@ -92,7 +92,17 @@ public struct FashionMNIST: Sendable {
       throw DatasetError(file: file, message: "not an IDX file with magic 0x\(String(magic, radix: 16))")
     }
     let dims = (0..<dimensions).map { Int(word(4 + 4 * $0)) }
-    let expected = 4 + 4 * dimensions + dims.reduce(1, *)
+    // (three UInt32 sizes can overflow Int: such a header promises more than any file holds)
+    var expected = 4 + 4 * dimensions
+    var product = 1
+    for d in dims {
+      let (p, overflow) = product.multipliedReportingOverflow(by: d)
+      guard !overflow, p <= Int.max - expected else {
+        throw DatasetError(file: file, message: "has \(bytes.count) bytes, its header promises \(dims.map(String.init).joined(separator: " x ")) values")
+      }
+      product = p
+    }
+    expected += product
     guard bytes.count == expected else {
       throw DatasetError(file: file, message: "has \(bytes.count) bytes, its header promises \(expected)")
     }

@@ -6,7 +6,9 @@
 // annotation ids are unique; every detection names an image of the ground
 // truth (pycocotools asserts the same). Detections of a category the ground
 // truth does not list are kept here and skipped by the evaluators, as
-// pycocotools skips them.
+// pycocotools skips them (COCOWarnings says so). Stricter than Foundation's
+// parser: a trailing comma is an error with its position (JSONSyntax), and
+// a file of the other kind (--gt and --dt swapped) is named as such.
 import Foundation
 
 /// A problem with an input file, naming the file and the field.
@@ -41,14 +43,22 @@ public enum COCOFormat {
   }
 
   public static func parseGroundTruth(_ data: Data, file: String) throws -> DetectionDataset {
+    try JSONSyntax.checkStrict(data, file: file)
+    if JSONSyntax.firstSignificantByte(data) == UInt8(ascii: "[") {
+      throw DetectionFormatError(
+        file: file, field: "",
+        message: "expected a COCO annotation file (an object with images, categories, annotations), got a JSON array: this looks like a detections file; are --gt and --dt swapped?")
+    }
     let raw = try decode(RawGroundTruth.self, from: data, file: file)
     var imageIds: [Int] = []
+    var imageSizes: [Int: ImageSize] = [:]
     var seenImages = Set<Int>()
     for (i, image) in raw.images.enumerated() {
       guard seenImages.insert(image.id).inserted else {
         throw DetectionFormatError(file: file, field: "images[\(i)].id", message: "duplicate image id \(image.id)")
       }
       imageIds.append(image.id)
+      if let w = image.width?.value, let h = image.height?.value, w.isFinite, h.isFinite { imageSizes[image.id] = ImageSize(width: w, height: h) }
     }
     var categories: [Category] = []
     var seenCategories = Set<Int>()
@@ -85,13 +95,23 @@ public enum COCOFormat {
           id: a.id, imageId: a.image_id, categoryId: a.category_id, bbox: bbox, area: a.area,
           isCrowd: a.iscrowd?.value ?? false, isDifficult: a.difficult?.value ?? false))
     }
-    return DetectionDataset(imageIds: imageIds, categories: categories, objects: objects)
+    var dataset = DetectionDataset(imageIds: imageIds, categories: categories, objects: objects)
+    dataset.imageSizes = imageSizes
+    return dataset
   }
 
   public static func parseDetections(
     _ data: Data, file: String, for dataset: DetectionDataset
   ) throws -> [DetectedObject] {
     let images = Set(dataset.imageIds)
+    try JSONSyntax.checkStrict(data, file: file)
+    if JSONSyntax.firstSignificantByte(data) == UInt8(ascii: "{"),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["annotations"] != nil
+    {
+      throw DetectionFormatError(
+        file: file, field: "",
+        message: "expected a JSON array of detections, got an object with `annotations`: this looks like a ground-truth file; are --gt and --dt swapped?")
+    }
     let raw = try decode([RawDetection].self, from: data, file: file)
     var detections: [DetectedObject] = []
     detections.reserveCapacity(raw.count)
@@ -119,7 +139,18 @@ public enum COCOFormat {
     var annotations: [RawAnnotation]
   }
 
-  struct RawImage: Decodable { @Identifier var id: Int }
+  struct RawImage: Decodable {
+    @Identifier var id: Int
+    // Read for warnings only: a size that is not a number is ignored, not an error.
+    var width: Lenient?
+    var height: Lenient?
+  }
+
+  /// A number, or nil for anything else.
+  struct Lenient: Decodable {
+    var value: Double?
+    init(from decoder: Decoder) throws { value = try? decoder.singleValueContainer().decode(Double.self) }
+  }
 
   struct RawCategory: Decodable {
     @Identifier var id: Int

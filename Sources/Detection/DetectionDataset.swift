@@ -77,6 +77,8 @@ public struct DetectionDataset: Sendable {
   public var imageIds: [Int]
   public var categories: [Category]
   public var objects: [GroundTruthObject]
+  /// Width and height of the images that give them (COCO files usually do); for warnings only.
+  public var imageSizes: [Int: ImageSize] = [:]
 
   public init(imageIds: [Int], categories: [Category], objects: [GroundTruthObject]) {
     (self.imageIds, self.categories, self.objects) = (imageIds, categories, objects)

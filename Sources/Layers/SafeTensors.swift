@@ -62,9 +62,9 @@ public enum SafeTensors {
       guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
         let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
         offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= body.count,
-        offsets[1] - offsets[0] == 4 * shape.reduce(1, *)
+        let count = elementCount(shape), offsets[1] - offsets[0] == 4 * count
       else { throw fail("entry `\(name)` is not a consistent F32 tensor") }
-      var scalars = [Float](repeating: 0, count: shape.reduce(1, *))
+      var scalars = [Float](repeating: 0, count: count)
       scalars.withUnsafeMutableBytes { dst in
         body.withUnsafeBytes { src in
           dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[offsets[0]..<offsets[1]]))
@@ -73,6 +73,19 @@ public enum SafeTensors {
       tensors[name] = Tensor(shape: shape, scalars: scalars)
     }
     return (tensors, metadata)
+  }
+
+  /// The number of elements of `shape`, or nil if a size is negative or the
+  /// byte count (4 per element) overflows: such a header describes no file.
+  static func elementCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for d in shape {
+      guard d >= 0 else { return nil }
+      let (p, overflow) = count.multipliedReportingOverflow(by: d)
+      guard !overflow, p <= Int.max / 4 else { return nil }
+      count = p
+    }
+    return count
   }
 
   /// FNV-1a 64 of a file's data section, as 16 hex digits.

@@ -6,6 +6,7 @@
 // which the renderer emits verbatim; everything in them that came from a
 // chapter or a results file is escaped by the code that builds them.
 import CCmark
+import Foundation
 
 final class MarkdownDocument {
   private let parser: OpaquePointer
@@ -45,9 +46,26 @@ final class MarkdownDocument {
     guard let custom = cmark_node_new(block ? CMARK_NODE_CUSTOM_BLOCK : CMARK_NODE_CUSTOM_INLINE) else { return }
     cmark_node_set_on_enter(custom, html)
     cmark_node_set_on_exit(custom, "")
-    cmark_node_replace(node.pointer, custom)
+    if cmark_node_replace(node.pointer, custom) == 0 {
+      // GFM table cells refuse custom nodes (the table extension's can_contain
+      // lists the inline types it takes): the value went nowhere and the cell
+      // rendered empty (found by the chapter fuzz target as a leak). There, a
+      // text placeholder takes the node's place and render() swaps it back.
+      cmark_node_free(custom)
+      let token = "\u{FFFC}\(placeholders.count)\u{FFFC}"
+      guard let text = cmark_node_new(CMARK_NODE_TEXT) else { return }
+      cmark_node_set_literal(text, token)
+      guard cmark_node_replace(node.pointer, text) != 0 else {
+        cmark_node_free(text)
+        return
+      }
+      placeholders.append((token, html))
+    }
     cmark_node_free(node.pointer)
   }
+
+  /// Text placeholders of replacements made where cmark takes no custom node.
+  private var placeholders: [(token: String, html: String)] = []
 
   /// Puts verbatim inline HTML before the first child of `node` (e.g. an anchor in a heading).
   func prepend(_ node: MarkdownNode, html: String) {
@@ -62,7 +80,9 @@ final class MarkdownDocument {
       return ""
     }
     defer { free(html) }
-    return String(cString: html)
+    var out = String(cString: html)
+    for p in placeholders { out = out.replacingOccurrences(of: p.token, with: p.html) }
+    return out
   }
 }
 

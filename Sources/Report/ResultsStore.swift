@@ -123,8 +123,13 @@ func describe(_ error: Error) -> String {
     switch decoding {
     case .keyNotFound(let key, let context):
       return "missing field `\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))`"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-      return "wrong type at `\(context.codingPath.map(\.stringValue).joined(separator: "."))`"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+      let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+      let name = "\(type)"
+      let kind =
+        name.hasPrefix("Dictionary") ? "an object" : name.hasPrefix("Array") ? "an array" : name == "String" ? "a string"
+        : ["Double", "Float", "Int"].contains(name) ? "a number" : name
+      return "wrong type at \(path.isEmpty ? "the top level" : "`\(path)`") (expected \(kind))"
     case .dataCorrupted(let context):
       return "not valid JSON (\(context.debugDescription))"
     @unknown default:

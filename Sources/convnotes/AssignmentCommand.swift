@@ -3,6 +3,7 @@
 import ArgumentParser
 import Assignments
 import Foundation
+import Support
 
 struct AssignmentCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -71,7 +72,12 @@ struct AssignmentCheckCommand: ParsableCommand {
   @Option(name: .customLong("memory-mb")) var memoryMB: Int?
 
   func run() throws {
-    try CheckProcess.run(
-      assignment: assignment, test: test, input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), memoryLimitMB: memoryMB)
+    do {
+      try CheckProcess.run(
+        assignment: assignment, test: test, input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output), memoryLimitMB: memoryMB)
+    } catch let error as DecodingError {
+      // Only the case file is decoded: name it (the grader shows this line when a check fails).
+      throw FileError(path: input, message: "not a case file of \(assignment)/\(test) (\(error))")
+    }
   }
 }

@@ -39,6 +39,10 @@ struct EvalDetectionsCommand: ParsableCommand {
     // A DetectionFormatError names the file and field; ArgumentParser prints it and exits 1.
     let dataset = try COCOFormat.readGroundTruth(URL(fileURLWithPath: gt))
     let detections = try COCOFormat.readDetections(URL(fileURLWithPath: dt), for: dataset)
+    // Valid but probably not meant (unknown categories, boxes past the image): said on stderr.
+    for warning in COCOFormat.warnings(dataset: dataset, detections: detections, detectionsFile: dt) {
+      FileHandle.standardError.write(Data("convnotes: warning: \(warning)\n".utf8))
+    }
     let report = DetectionScores.compute(dataset: dataset, detections: detections, metric: metric.rawValue)
     let text = json ? report.json : report.table
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")

@@ -54,6 +54,7 @@ struct ShardOptions: ParsableArguments {
       for e in list { print(e.id) }
       return
     }
+    try options.checkModelFolder()  // before any work: a read-only --models fails here
     guard let text = shard else { return try runner(experiments) }
     try ShardPlan.runShard(
       try parsedShard(text), of: experiments, seconds: estimates(experiments, profile: options.profile), options: options.runOptions,

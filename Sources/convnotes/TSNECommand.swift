@@ -61,15 +61,10 @@ struct TSNECommand: ParsableCommand {
 
   func run() throws {
     guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read --input \(input)") }
-    guard data.count == rows * cols * 4 else {
-      throw ValidationError("\(input): \(data.count) bytes, but --rows \(rows) x --cols \(cols) float32 needs \(rows * cols * 4)")
-    }
-    var values = [Float](repeating: 0, count: rows * cols)
-    data.withUnsafeBytes { raw in
-      for i in 0..<(rows * cols) { values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-    }
-    if let bad = values.firstIndex(where: { !$0.isFinite }) {
-      throw ValidationError("\(input): value at row \(bad / cols), column \(bad % cols) is \(values[bad]), not a finite number")
+    // Size (with the float64 hint) and finiteness: Float32Matrix names the file.
+    let values: [Float]
+    do { values = try Float32Matrix.decode(data, rows: rows, cols: cols, file: input) } catch let error as MatrixFileError {
+      throw ValidationError(error.description)
     }
     BLAS.setThreads(threads)
     var options = TSNEOptions()
