@@ -38,6 +38,15 @@ enum CLITestError: Error { case noBinary }
 
 let fixtures = repository.appendingPathComponent("Tests/DetectionTests/Fixtures")
 
+/// A chapters folder holding only the map chapter and the references it cites
+/// (the other chapters need trained nets, too slow for a debug build).
+func copyMapChapter(into chapters: URL) throws {
+  try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
+  for name in ["12-map-evaluation.md", "references.yaml"] {
+    try FileManager.default.copyItem(at: repository.appendingPathComponent("chapters/" + name), to: chapters.appendingPathComponent(name))
+  }
+}
+
 struct CLITests {
   @Test func unknownExperimentGetsOneLineWithTheNearestId() throws {
     let r = try convnotes(["run", "map-evalution"])
@@ -119,12 +128,7 @@ struct CLITests {
     #expect(run.err.contains("[1/1] map-evaluation (quick) ..."))
     // Only the map chapter: the classifier's training is too slow for a debug build.
     let chapters = folder.appendingPathComponent("chapters")
-    try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(
-      at: repository.appendingPathComponent("chapters/12-map-evaluation.md"), to: chapters.appendingPathComponent("12-map-evaluation.md"))
-    // The chapter cites papers: their references come along.
-    try FileManager.default.copyItem(
-      at: repository.appendingPathComponent("chapters/references.yaml"), to: chapters.appendingPathComponent("references.yaml"))
+    try copyMapChapter(into: chapters)
     let verify = try convnotes(
       ["verify", "--results", results, "--chapters", chapters.path, "--junit", folder.appendingPathComponent("v.xml").path], in: repository)
     #expect(verify.status == 0, "\(verify.out)")

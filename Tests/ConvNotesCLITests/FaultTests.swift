@@ -33,9 +33,7 @@ struct MapEvaluationRun {
 
   init(results: URL? = nil) throws {
     root = try TestSupport.temporaryFolder("faults")
-    try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(
-      at: repository.appendingPathComponent("chapters/12-map-evaluation.md"), to: chapters.appendingPathComponent("12-map-evaluation.md"))
+    try copyMapChapter(into: chapters)
   }
 
   func run(_ out: URL, extra: [String] = []) throws -> (status: Int32, out: String, err: String) {

@@ -9,9 +9,7 @@ struct VariantRunTests {
   func checkout() throws -> URL {
     let folder = TestSupport.temporaryURL("variant")
     let chapters = folder.appendingPathComponent("chapters")
-    try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(
-      at: repository.appendingPathComponent("chapters/12-map-evaluation.md"), to: chapters.appendingPathComponent("12-map-evaluation.md"))
+    try copyMapChapter(into: chapters)
     return folder
   }
 
