@@ -48,6 +48,8 @@ public enum ProposalRecall {
     var sums: [Int: (Double, Int)] = [:]
     for (o, l) in zip(best, labels) { sums[l, default: (0, 0)].0 += o; sums[l, default: (0, 0)].1 += 1 }
     guard !sums.isEmpty else { return 0 }
-    return sums.values.reduce(0) { $0 + $1.0 / Double($1.1) } / Double(sums.count)
+    // Summed in class order: a dictionary's order changes from process to
+    // process (seeded hashing), and so would the last bits of the sum.
+    return sums.keys.sorted().reduce(0) { $0 + sums[$1]!.0 / Double(sums[$1]!.1) } / Double(sums.count)
   }
 }
