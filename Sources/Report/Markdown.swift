@@ -52,20 +52,20 @@ final class MarkdownDocument {
       // rendered empty (found by the chapter fuzz target as a leak). There, a
       // text placeholder takes the node's place and render() swaps it back.
       cmark_node_free(custom)
-      let token = "\u{FFFC}\(placeholders.count)\u{FFFC}"
+      let token = "\u{FFFC}\(tokenHTML.count)\u{FFFC}"
       guard let text = cmark_node_new(CMARK_NODE_TEXT) else { return }
       cmark_node_set_literal(text, token)
       guard cmark_node_replace(node.pointer, text) != 0 else {
         cmark_node_free(text)
         return
       }
-      placeholders.append((token, html))
+      tokenHTML.append((token, html))
     }
     cmark_node_free(node.pointer)
   }
 
-  /// Text placeholders of replacements made where cmark takes no custom node.
-  private var placeholders: [(token: String, html: String)] = []
+  /// Tokens standing for HTML where cmark takes no custom node (render() substitutes them).
+  private var tokenHTML: [(token: String, html: String)] = []
 
   /// Puts verbatim inline HTML before the first child of `node` (e.g. an anchor in a heading).
   func prepend(_ node: MarkdownNode, html: String) {
@@ -81,7 +81,7 @@ final class MarkdownDocument {
     }
     defer { free(html) }
     var out = String(cString: html)
-    for p in placeholders { out = out.replacingOccurrences(of: p.token, with: p.html) }
+    for p in tokenHTML { out = out.replacingOccurrences(of: p.token, with: p.html) }
     return out
   }
 }
