@@ -50,7 +50,8 @@ final class MarkdownDocument {
       // GFM table cells refuse custom nodes (the table extension's can_contain
       // lists the inline types it takes): the value went nowhere and the cell
       // rendered empty (found by the chapter fuzz target as a leak). There, a
-      // text placeholder takes the node's place and render() swaps it back.
+      // text token (U+FFFC, a number, U+FFFC) takes the node's place and
+      // render() substitutes the HTML for it.
       cmark_node_free(custom)
       let token = "\u{FFFC}\(tokenHTML.count)\u{FFFC}"
       guard let text = cmark_node_new(CMARK_NODE_TEXT) else { return }
