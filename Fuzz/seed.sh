@@ -19,7 +19,7 @@ else
 fi
 printf '\000\000\010\001\000\000\000\002\001\011' > $C/idx/labels-2  # a complete 2-label file
 printf '\000\000\010\003\000\000\000\001\000\000\000\034\000\000\000\034' > $C/idx/images-header
-gzip -c chapters/12-map-evaluation.md > $C/gzip/chapter.md.gz
+gzip -c chapters/14-map-evaluation.md > $C/gzip/chapter.md.gz
 cp Tests/DetectionTests/Fixtures/crosscheck-*-gt.json Tests/DetectionTests/Fixtures/crosscheck-*-dt.json $C/coco/
 cp chapters/*.md $C/chapter/
 cp assets/images/horse.png $C/png/

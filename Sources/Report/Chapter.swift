@@ -13,9 +13,9 @@
 import Foundation
 
 public struct Chapter: Sendable {
-  /// Path as given (e.g. `chapters/12-map-evaluation.md`): what errors print.
+  /// Path as given (e.g. `chapters/14-map-evaluation.md`): what errors print.
   public var path: String
-  /// The file name without `.md` (e.g. `12-map-evaluation`).
+  /// The file name without `.md` (e.g. `14-map-evaluation`).
   public var slug: String
   public var experiment: String
   public var title: String?

@@ -1,5 +1,5 @@
 // A problem in a chapter or its results, reported like a compiler error:
-// `chapters/12-map-evaluation.md:57: claim failed: ...`.
+// `chapters/14-map-evaluation.md:57: claim failed: ...`.
 
 public struct ReportError: Error, CustomStringConvertible, Equatable, Sendable {
   public var file: String

@@ -87,28 +87,28 @@ let badInputs: [BadInput] = [
   tsne("empty file", Data(), "convnotes: $D/x.bin: 0 bytes, but --rows 4 x --cols 2 float32 needs 32"),
   // verify and report: results and chapters
   BadInput(
-    name: "verify: results.json not JSON", files: ["r/map-evaluation/results.json": Data("{".utf8), "c/12-map-evaluation.md": Data(chapterOK.utf8)],
+    name: "verify: results.json not JSON", files: ["r/map-evaluation/results.json": Data("{".utf8), "c/14-map-evaluation.md": Data(chapterOK.utf8)],
     arguments: ["verify", "--results", "$D/r", "--chapters", "$D/c"], status: 1, line: "$D/r/map-evaluation/results.json: cannot read results (not valid JSON (…", stdout: true),
   BadInput(
-    name: "verify: chapter without front matter", files: ["c/12-map-evaluation.md": Data("# T\n".utf8)],
+    name: "verify: chapter without front matter", files: ["c/14-map-evaluation.md": Data("# T\n".utf8)],
     arguments: ["verify", "--results", "$D/r", "--chapters", "$D/c"], status: 1,
-    line: "chapters/12-map-evaluation.md:1: front matter missing: the file must start with `---`", stdout: true),
+    line: "chapters/14-map-evaluation.md:1: front matter missing: the file must start with `---`", stdout: true),
   BadInput(
-    name: "verify: unknown front matter key", files: ["c/12-map-evaluation.md": Data("---\nexperiment: map-evaluation\ncolour: red\n---\n".utf8)],
+    name: "verify: unknown front matter key", files: ["c/14-map-evaluation.md": Data("---\nexperiment: map-evaluation\ncolour: red\n---\n".utf8)],
     arguments: ["verify", "--results", "$D/r", "--chapters", "$D/c"], status: 1,
-    line: "chapters/12-map-evaluation.md:3: unknown front matter key `colour` (expected experiment, title, lecture)", stdout: true),
+    line: "chapters/14-map-evaluation.md:3: unknown front matter key `colour` (expected experiment, title, lecture)", stdout: true),
   BadInput(
-    name: "verify: no results for the chapter", files: ["c/12-map-evaluation.md": Data(chapterOK.utf8)],
+    name: "verify: no results for the chapter", files: ["c/14-map-evaluation.md": Data(chapterOK.utf8)],
     arguments: ["verify", "--results", "$D/r", "--chapters", "$D/c"], status: 1,
-    line: "chapters/12-map-evaluation.md:2: no results for experiment `map-evaluation` in $D/r (run `convnotes run map-evaluation`)", stdout: true),
+    line: "chapters/14-map-evaluation.md:2: no results for experiment `map-evaluation` in $D/r (run `convnotes run map-evaluation`)", stdout: true),
   BadInput(
-    name: "verify: results.json an array", files: ["r/map-evaluation/results.json": Data("[]".utf8), "c/12-map-evaluation.md": Data(chapterOK.utf8)],
+    name: "verify: results.json an array", files: ["r/map-evaluation/results.json": Data("[]".utf8), "c/14-map-evaluation.md": Data(chapterOK.utf8)],
     arguments: ["verify", "--results", "$D/r", "--chapters", "$D/c"], status: 1,
     line: "$D/r/map-evaluation/results.json: cannot read results (wrong type at the top level (expected an object))", stdout: true),
   BadInput(
-    name: "report: chapter not UTF-8", files: ["c/12-map-evaluation.md": Data([0x2D, 0x2D, 0x2D, 0x0A, 0xFF, 0xFE, 0x0A])],
+    name: "report: chapter not UTF-8", files: ["c/14-map-evaluation.md": Data([0x2D, 0x2D, 0x2D, 0x0A, 0xFF, 0xFE, 0x0A])],
     arguments: ["report", "--results", "$D/r", "--chapters", "$D/c", "--site", "$D/site"], status: 1,
-    line: "convnotes: chapters/12-map-evaluation.md: cannot read the chapter (missing, or not UTF-8)"),
+    line: "convnotes: chapters/14-map-evaluation.md: cannot read the chapter (missing, or not UTF-8)"),
   BadInput(
     name: "report: no chapters folder", arguments: ["report", "--results", "$D/r", "--chapters", "$D/none", "--site", "$D/site"], status: 1,
     line: "convnotes: $D/none: cannot list chapters (…"),

@@ -42,7 +42,7 @@ let fixtures = repository.appendingPathComponent("Tests/DetectionTests/Fixtures"
 /// (the other chapters need trained nets, too slow for a debug build).
 func copyMapChapter(into chapters: URL) throws {
   try FileManager.default.createDirectory(at: chapters, withIntermediateDirectories: true)
-  for name in ["12-map-evaluation.md", "references.yaml"] {
+  for name in ["14-map-evaluation.md", "references.yaml"] {
     try FileManager.default.copyItem(at: repository.appendingPathComponent("chapters/" + name), to: chapters.appendingPathComponent(name))
   }
 }
@@ -144,7 +144,7 @@ struct CLITests {
     let verify = try convnotes(["verify", "--results", "/nonexistent-results"], in: repository)
     #expect(verify.status == 1)
     #expect(verify.err.isEmpty, "\(verify.err)")  // the problems go to stdout, nothing else to stderr
-    #expect(verify.out.contains("chapters/12-map-evaluation.md:2: no results for experiment `map-evaluation`"))
+    #expect(verify.out.contains("chapters/14-map-evaluation.md:2: no results for experiment `map-evaluation`"))
   }
 
   @Test func reportWithoutChaptersFailsAndWritesNothing() throws {

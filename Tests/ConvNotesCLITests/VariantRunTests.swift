@@ -17,7 +17,7 @@ struct VariantRunTests {
     let folder = try checkout()
     let canonical = try convnotes(["run", "map-evaluation", "--profile", "quick", "--threads", "1"], in: folder)
     #expect(canonical.status == 0, "\(canonical.err)")
-    #expect(canonical.err.contains("map-evaluation: 9 of 9 claims of chapters/12-map-evaluation.md hold"), "\(canonical.err)")
+    #expect(canonical.err.contains("map-evaluation: 9 of 9 claims of chapters/14-map-evaluation.md hold"), "\(canonical.err)")
     #expect(canonical.err.contains("figures: ") && canonical.err.contains("pr-curves.png"))
     let canonicalResults = folder.appendingPathComponent("results/map-evaluation/results.json")
     let before = try Data(contentsOf: canonicalResults)

@@ -105,7 +105,7 @@ struct ConstructionIdentityTests {
     #expect(dense.logits.shape == [1, 10, n, n] && dense.boxes.shape == [1, 4, n, n])
   }
 
-  /// 16-occlusion: a 12 px square at stride 4 on a 48 px scene stops at (48 - 12) / 4 + 1 = 10 per side.
+  /// 18-occlusion: a 12 px square at stride 4 on a 48 px scene stops at (48 - 12) / 4 + 1 = 10 per side.
   @Test func theOcclusionGridOfTheChapterIsTenByTen() {
     let config = Occlusion.full
     let image = Tensor(shape: [1, 3, 48, 48], repeating: 1)
@@ -118,7 +118,7 @@ struct ConstructionIdentityTests {
     #expect(n == 10 && batches == 100 && map == (0..<100).map(Float.init))
   }
 
-  /// 12-map-evaluation: AP at a stricter IoU threshold is never higher, recall with more detections
+  /// 14-map-evaluation: AP at a stricter IoU threshold is never higher, recall with more detections
   /// per image never lower (jittered detections, two per object, fixed seed).
   @Test func cocoAPNeverRisesWithTheIoUThreshold() {
     var rng = SplitMix64(seed: 21)

@@ -1,5 +1,5 @@
 // Found by the chapter fuzz target (Fuzz/Targets/chapter.swift) as a leak of
-// cmark nodes on chapters/14-filters-and-patches.md: GFM table cells refuse
+// cmark nodes on chapters/16-filters-and-patches.md: GFM table cells refuse
 // cmark's custom nodes, so a `{result}` quoted in a Markdown table vanished
 // (the cell rendered empty) and its replacement node leaked. Now the value
 // shows in the cell, escaped like any other.

@@ -2,7 +2,7 @@
 // 2007 way (11-point AP at IoU > 0.5), the VOC 2010 way (area under the
 // precision envelope), and the COCO way (101-point AP averaged over IoU
 // thresholds 0.50:0.05:0.95, by object size, and AR at 1/10/100 detections).
-// Chapter: chapters/12-map-evaluation.md.
+// Chapter: chapters/14-map-evaluation.md.
 //
 // Inputs: generated ground truth and a simulated detector whose classes
 // differ in recall and in localization noise (SimulatedDetector.swift).

@@ -2,7 +2,7 @@
 // Kavukcuoglu, NIPS 2015): a localization network predicts an affine θ, a
 // grid generator and a bilinear sampler warp the input by it, and the
 // classifier behind it is trained end to end with the transformer.
-// Chapter: chapters/13-spatial-transformer.md.
+// Chapter: chapters/15-spatial-transformer.md.
 //
 // Inputs: Fashion-MNIST items distorted as the paper's RTS set (rotation
 // ±45°, scale 0.7-1.2, translation, in a larger canvas; +Data.swift); the

@@ -1,5 +1,5 @@
 // Fooling ConvNets: adversarial examples and fooling images, and the
-// linearity argument for why they exist. Chapter: chapters/22-adversarial.md.
+// linearity argument for why they exist. Chapter: chapters/24-adversarial.md.
 //
 // Papers: Szegedy et al., "Intriguing properties of neural networks", ICLR
 // 2014 (smallest perturbations by box-constrained L-BFGS, transfer across

@@ -2,7 +2,7 @@
 // Zisserman, "Deep Inside Convolutional Networks", ICLR 2014 workshop),
 // with CS231n's L2/blur/jitter/clamp recipe and the four regularizers of
 // Yosinski et al., "Understanding Neural Networks Through Deep
-// Visualization" (ICML DL workshop 2015). Chapter: chapters/18-class-visualization.md.
+// Visualization" (ICML DL workshop 2015). Chapter: chapters/20-class-visualization.md.
 //
 // Inputs: the `classifier` net (Fashion-MNIST, 28x28 grey in [0, 1], from
 // the model cache) and its training images (for nearest neighbours).

@@ -1,6 +1,6 @@
 // DeepDream: modify an image so that it boosts every activation of a chosen
 // layer (Mordvintsev, Olah & Tyka, "Inceptionism", Google Research blog 2015;
-// google/deepdream's dream.ipynb). Chapter: chapters/20-deepdream.md.
+// google/deepdream's dream.ipynb). Chapter: chapters/22-deepdream.md.
 //
 // Inputs: the scene classifier's trunk (RGB, three valid 3x3 conv layers with
 // BN and ReLU, trained on 48 px FashionScenes; from the model cache), a photo

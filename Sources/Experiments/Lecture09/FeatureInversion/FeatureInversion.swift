@@ -1,6 +1,6 @@
 // Feature inversion: reconstructing an image from its code at one layer
 // (Mahendran & Vedaldi, "Understanding Deep Image Representations by
-// Inverting Them", CVPR 2015). Chapter: chapters/19-feature-inversion.md.
+// Inverting Them", CVPR 2015). Chapter: chapters/21-feature-inversion.md.
 //
 // Inputs: the `classifier` net (Fashion-MNIST, from the model cache) and
 // test images, one (quick) or two (full) per class.

@@ -2,7 +2,7 @@
 // the dataset patches that activate chosen neurons most (cropped to their
 // receptive fields), and nearest neighbours in pixel space vs in the space
 // of the last hidden layer (Krizhevsky et al. 2012, figure 4; Zeiler & Fergus
-// 2014; Girshick et al. 2014). Chapter: chapters/14-filters-and-patches.md.
+// 2014; Girshick et al. 2014). Chapter: chapters/16-filters-and-patches.md.
 //
 // Inputs: the `classifier` net (from the model cache) and Fashion-MNIST.
 // Algorithm: one forward pass over the test images with a Trace; for 8

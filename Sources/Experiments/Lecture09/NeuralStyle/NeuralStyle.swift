@@ -1,6 +1,6 @@
 // Neural style and texture synthesis (Gatys, Ecker & Bethge, "A Neural
 // Algorithm of Artistic Style", 2015; "Texture Synthesis Using
-// Convolutional Neural Networks", NIPS 2015). Chapter: chapters/21-neural-style.md.
+// Convolutional Neural Networks", NIPS 2015). Chapter: chapters/23-neural-style.md.
 //
 // Inputs: TextureNetwork (Models) twice, with random weights (He et al.
 // 2016; Ustyuzhaninov et al. 2017) and trained here on patches of the

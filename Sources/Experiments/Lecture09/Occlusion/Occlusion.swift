@@ -1,5 +1,5 @@
 // Occlusion experiments (Zeiler & Fergus, "Visualizing and Understanding
-// Convolutional Networks", ECCV 2014, section 4.2). Chapter: chapters/16-occlusion.md.
+// Convolutional Networks", ECCV 2014, section 4.2). Chapter: chapters/18-occlusion.md.
 //
 // Inputs: the scene classifier of `localization-regression` (step 1, from
 // the model cache) and the localization test scenes (48 px, one object with

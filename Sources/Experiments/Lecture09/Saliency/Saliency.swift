@@ -2,7 +2,7 @@
 // Vedaldi & Zisserman, "Deep Inside Convolutional Networks", ICLR 2014
 // workshop), with the deconvnet (Zeiler & Fergus, ECCV 2014) and guided
 // backprop (Springenberg et al., ICLR 2015 workshop) rules for ReLU; and
-// segmentation from a saliency map with a graph cut. Chapter: chapters/17-saliency.md.
+// segmentation from a saliency map with a graph cut. Chapter: chapters/19-saliency.md.
 //
 // Inputs: the scene classifier of `localization-regression` (from the model
 // cache) and the localization test scenes (one object, its box and its mask).

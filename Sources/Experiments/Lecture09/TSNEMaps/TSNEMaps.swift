@@ -1,6 +1,6 @@
 // t-SNE of CNN codes vs raw pixels (van der Maaten & Hinton, JMLR 2008;
 // Barnes-Hut: van der Maaten, JMLR 2014) — lecture 9's figure of images
-// placed where their codes land. Chapter: chapters/15-tsne.md.
+// placed where their codes land. Chapter: chapters/17-tsne.md.
 //
 // Inputs: the `classifier` net (from the model cache) and Fashion-MNIST test
 // images.
