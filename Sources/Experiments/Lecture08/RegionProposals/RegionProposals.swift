@@ -30,7 +30,7 @@ public enum RegionProposals: Experiment {
   public static let lecture = Lecture.localizationAndDetection
   public static let requires: [any Experiment.Type] = []
   public static let folder = "Lecture08/RegionProposals"
-  public static let uses = ["Datasets", "Detection", "Plot", SceneClassifier.folder]
+  public static let uses = ["Datasets", "Detection", "Plot", SceneClassifier.folder, "Models/SceneProposals"]
   public static let dataFiles = FashionMNIST.files + ["images/\(photoName)"]
 
   public struct Config: Codable, Sendable {
@@ -200,19 +200,6 @@ public enum RegionProposals: Experiment {
   static func propose(
     scenes: FashionScenes, count: Int, seed: UInt64, _ method: @escaping @Sendable (PlanarImage, UInt64) -> [Box]
   ) -> [[Box]] {
-    var out = [[Box]](repeating: [], count: count)
-    let side = scenes.spec.size
-    let plane = 3 * side * side
-    let pixels = scenes.images.scalars
-    out.withUnsafeMutableBufferPointer { buffer in
-      let p = SendablePointer(buffer.baseAddress!)
-      Parallel.chunks(count, cost: 1 << 16) { range in
-        for i in range {
-          let image = PlanarImage(width: side, height: side, channels: 3, values: Array(pixels[(i * plane)..<((i + 1) * plane)]))
-          p.base[i] = method(image, SplitMix64(seed: seed).derived("scene \(i)").currentState)
-        }
-      }
-    }
-    return out
+    SceneProposals.propose(scenes: scenes, count: count, seed: seed, method)
   }
 }
