@@ -98,3 +98,31 @@ struct ModelCacheLockTests {
     #expect(files.filter { $0.hasSuffix(".safetensors") }.count == 1 && !files.contains { $0.hasSuffix(".tmp") })
   }
 }
+
+/// The training time is recorded in the cache file when the model trains, and a
+/// later load reports the recorded value (not a new measurement); a file
+/// written without the record loads with none.
+struct TrainingSecondsRecordTests {
+  @Test func aTrainedModelReportsItsRecordedTrainingTimeOnLaterLoads() throws {
+    let root = TestSupport.temporaryURL("training-seconds")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let cache = ModelCache(folder: root.appendingPathComponent("models"))
+    func context(_ name: String) -> RunContext {
+      RunContext(id: name, profile: .quick, seed: 0, threads: 1, folder: root.appendingPathComponent(name), resultsRoot: root, modelCache: cache)
+    }
+    let trained = try context("first").model(CountedModel())
+    let recorded = try #require(trained.trainingSeconds)
+    #expect(recorded >= 0 && recorded < 60)
+    let loaded = try context("second").model(CountedModel())
+    #expect(loaded.trainingSeconds == Double(String(format: "%.3f", recorded)))
+
+    let old = ModelCache(folder: root.appendingPathComponent("old-models"))
+    let model = CountedModel()
+    try old.save(model.cacheKey(seed: 0, threads: 1), network: model.makeNetwork(), metadata: ["history": "[1]", "model": model.name])
+    let legacy = try RunContext(
+      id: "legacy", profile: .quick, seed: 0, threads: 1, folder: root.appendingPathComponent("legacy"), resultsRoot: root, modelCache: old
+    ).model(model)
+    #expect(legacy.trainingSeconds == nil)
+    #expect(legacy.history == [1])
+  }
+}

@@ -18,28 +18,33 @@ extension RunContext {
     let key = model.cacheKey(seed: seed, threads: threads)
     let network = model.makeNetwork()
     let weights = model.weights(of: network)
-    func cached() -> M.History? {
+    func cached() -> (M.History, Double?)? {
       guard let metadata = modelCache.load(key, into: weights, log: log) else { return nil }
-      return metadata["history"].flatMap { try? JSONDecoder().decode(M.History.self, from: Data($0.utf8)) }
+      guard let history = metadata["history"].flatMap({ try? JSONDecoder().decode(M.History.self, from: Data($0.utf8)) }) else { return nil }
+      return (history, metadata["trainingSeconds"].flatMap(Double.init))
     }
     // Fast path without the lock: a finished file is complete (written under a temporary name, then renamed).
-    if let history = cached() {
+    if let (history, seconds) = cached() {
       if notes["model.\(model.name)"] == nil { note("model.\(model.name)", "loaded from cache") }
-      return Trained(network: network, history: history)
+      return Trained(network: network, history: history, trainingSeconds: seconds)
     }
-    let history: M.History = try modelCache.withLock(key, waiting: { log("waiting for another job training \(model.name) (lock \(modelCache.lockURL(for: key).path))") }) {
-      if let history = cached() {  // another job trained it while we waited
+    let (history, seconds): (M.History, Double?) = try modelCache.withLock(key, waiting: { log("waiting for another job training \(model.name) (lock \(modelCache.lockURL(for: key).path))") }) {
+      if let found = cached() {  // another job trained it while we waited
         note("model.\(model.name)", "loaded from cache (trained by another job)")
-        return history
+        return found
       }
       log("training \(model.name) (not in the model cache \(modelCache.folder.path))")
+      let start = Date()
       let history = try timed("train \(model.name)") { try model.train(network, in: self) }
+      let seconds = Date().timeIntervalSince(start)
       let json = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-      try modelCache.save(key, network: weights, metadata: ["history": json, "model": model.name, "settings": model.settings])
+      try modelCache.save(
+        key, network: weights,
+        metadata: ["history": json, "model": model.name, "settings": model.settings, "trainingSeconds": String(format: "%.3f", seconds)])
       try? FileManager.default.removeItem(at: modelCache.checkpointURL(for: key))  // a training checkpoint is no longer needed
       note("model.\(model.name)", "trained")
-      return history
+      return (history, seconds)
     }
-    return Trained(network: network, history: history)
+    return Trained(network: network, history: history, trainingSeconds: seconds)
   }
 }

@@ -56,6 +56,10 @@ extension TrainedModel {
 public struct Trained<Model: TrainedModel> {
   public let network: Model.Network
   public let history: Model.History
+  /// Wall-clock seconds the training took when it ran (saved in the cache file's
+  /// metadata; nil for files written before it was recorded). A record, not a
+  /// measurement of this run: the machine and its load may have been others.
+  public var trainingSeconds: Double? = nil
 }
 
 extension JSONEncoder {
