@@ -5,6 +5,8 @@
 //   `{result} key .1%`       ... with another format (see ValueFormat)
 //   `{result} other-id:key`  a value of another experiment
 //   `{ref} figure-key`       "Figure N", linked
+//   `{ref} chapter:tsne`     "chapter 17", linked (CrossReferences.swift)
+//   `{ref} tsne:figure-key`  "Figure N of chapter 17", linked
 //   ![caption](figure:key)   a numbered, captioned figure
 //   ```table   key ```       a results table
 //   ```ledger  ```           paper number | source | our key, side by side (Ledger.swift)
@@ -63,16 +65,20 @@ public struct ChapterCompiler {
   public var sourceRoot: URL
   /// chapters/references.yaml, for `[@key]` citations (nil: none readable).
   public var bibliography: Bibliography?
+  /// Every chapter's number and figures, for references into other chapters (nil: none resolve).
+  public var book: BookIndex?
 
-  public init(cache: ResultsCache, sourceRoot: URL, bibliography: Bibliography? = nil) {
+  public init(cache: ResultsCache, sourceRoot: URL, bibliography: Bibliography? = nil, book: BookIndex? = nil) {
     self.cache = cache
     self.sourceRoot = sourceRoot
     self.bibliography = bibliography
+    self.book = book
   }
 
   public func compile(_ chapter: Chapter) -> CompiledChapter {
     var state = CompileState(chapter: chapter, cache: cache, sourceRoot: sourceRoot)
     state.bibliography = bibliography
+    state.book = book
     return state.run()
   }
 }
@@ -94,6 +100,7 @@ struct CompileState {
   var figureNumbers: [String: Int] = [:]
   var tableCount = 0
   var bibliography: Bibliography?
+  var book: BookIndex?
   var citations: [String] = []
   var citationNumbers: [String: Int] = [:]
   var ledgerRows: [LedgerRow] = []
@@ -249,6 +256,13 @@ struct CompileState {
           return "<span class=\"missing\">\(HTML.escape(key))?</span>"
         }
       }
+    case "ref" where argument.contains(":"):
+      switch (book ?? BookIndex(chapters: [chapter])).link(argument) {
+      case .success(let html): return html
+      case .failure(let failure):
+        error(line, failure.message)
+        return "<span class=\"missing\">\(HTML.escape(argument))?</span>"
+      }
     case "ref":
       guard let number = figureNumbers[argument] else {
         let suggestion = nearestString(to: argument, in: figureNumbers.keys).map { " (did you mean \($0)?)" } ?? ""
@@ -282,8 +296,9 @@ struct CompileState {
     let image = published(figure.svg ?? figure.png)
     let width = figure.width.map { " width=\"\(Int($0))\"" } ?? ""
     let height = figure.height.map { " height=\"\(Int($0))\"" } ?? ""
+    let text = figure.smallestTextSize.map { " data-smallest-text=\"\(String(format: "%.1f", $0))\"" } ?? ""
     return """
-      <figure id="fig-\(HTML.escape(key))"><a href="\(HTML.escape(published(figure.png)))"><img src="\(HTML.escape(image))" alt="\(HTML.escape(caption))"\(width)\(height)></a>\
+      <figure id="fig-\(HTML.escape(key))"><a href="\(HTML.escape(published(figure.png)))"><img src="\(HTML.escape(image))" alt="\(HTML.escape(caption))"\(width)\(height)\(text)></a>\
       <figcaption><span class="label">Figure \(number).</span> \(HTML.escape(caption))\(regenerate)</figcaption></figure>
       """
   }

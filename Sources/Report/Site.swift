@@ -33,7 +33,8 @@ public struct Site {
     let (chapters, loadProblems) = Chapter.loadAll(in: chaptersFolder)
     let (bibliography, bibliographyProblems) = loadBibliography()
     let compiler = ChapterCompiler(
-      cache: ResultsCache(store: ResultsStore(root: resultsRoot)), sourceRoot: sourceRoot, bibliography: bibliography)
+      cache: ResultsCache(store: ResultsStore(root: resultsRoot)), sourceRoot: sourceRoot, bibliography: bibliography,
+      book: BookIndex(chapters: chapters))
     let chosen = only.map { ids in chapters.filter { ids.contains($0.experiment) } } ?? chapters
     let compiled = chosen.map { compiler.compile($0) }
     return (compiled, loadProblems + bibliographyProblems + compiled.flatMap(\.errors))
