@@ -30,6 +30,9 @@ public struct RecordedFigure: Sendable, Equatable, Codable {
   public var width: Double
   public var height: Double
   public var caption: String?
+  /// The smallest text drawn, in the figure's px (Scene.smallestTextSize): the
+  /// book's page check requires it to be >= 11 px as displayed.
+  public var smallestTextSize: Double?
 }
 
 /// Where and how a result was made. Nothing noisy (no dates, no durations).

@@ -113,7 +113,8 @@ public final class RunContext {
     let svg = "figures/\(key).svg"
     try figure.write(to: folder.appendingPathComponent(png), scale: 2, metadata: figureMetadata(key))
     try figure.write(to: folder.appendingPathComponent(svg), metadata: figureMetadata(key))
-    figures[key] = RecordedFigure(png: png, svg: svg, width: figure.width, height: figure.height, caption: caption)
+    figures[key] = RecordedFigure(
+      png: png, svg: svg, width: figure.width, height: figure.height, caption: caption, smallestTextSize: try figure.scene().smallestTextSize)
   }
 
   /// Writes a data file the run produced (for example COCO JSON a reader can

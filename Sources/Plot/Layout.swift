@@ -11,13 +11,25 @@
 import Foundation
 
 enum Layout {
-  static let titleSize = 15.0
-  static let panelTitleSize = 13.0
-  static let labelSize = 12.0
-  static let tickSize = 10.5
-  static let legendSize = 10.5
+  /// The book's text column in CSS px (46rem at 17 px): a figure wider than
+  /// this is shown scaled down to it, so its text is drawn larger by
+  /// width / columnWidth, and every size below is the size as displayed.
+  static let columnWidth = 782.0
+  /// Drawn px per displayed px for the figure being laid out (>= 1).
+  @TaskLocal static var textScale = 1.0
+  static var titleSize: Double { 15 * textScale }
+  static var panelTitleSize: Double { 13 * textScale }
+  static var labelSize: Double { 12 * textScale }
+  static var tickSize: Double { 11 * textScale }
+  static var legendSize: Double { 11 * textScale }
+  /// The smallest size text is shrunk to before it wraps, thins or turns (as displayed).
+  static var smallestSize: Double { 9 * textScale }
 
   static func scene(of figure: Figure) throws -> Scene {
+    try $textScale.withValue(max(1, figure.width / columnWidth)) { try unscaledScene(of: figure) }
+  }
+
+  private static func unscaledScene(of figure: Figure) throws -> Scene {
     guard figure.width > 0, figure.height > 0, figure.width.isFinite, figure.height.isFinite else {
       throw PlotError("figure size must be positive, got \(figure.width)x\(figure.height)")
     }
@@ -27,7 +39,7 @@ enum Layout {
     var items: [SceneItem] = []
     var top = 0.0
     if let title = figure.title {
-      let fitted = TextFit.fit(title, size: titleSize, bold: true, maxWidth: figure.width - 16, minSize: 11)
+      let fitted = TextFit.fit(title, size: titleSize, bold: true, maxWidth: figure.width - 16, minSize: 11 * textScale)
       let lineHeight = TextFit.lineHeight(fitted.size, bold: true)
       for (k, line) in fitted.lines.enumerated() {
         items.append(

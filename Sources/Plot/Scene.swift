@@ -61,6 +61,15 @@ public struct Scene: Sendable, Equatable, CustomStringConvertible {
     (self.width, self.height, self.background, self.items) = (width, height, background, items)
   }
 
+  /// The size (px as drawn) of the smallest text in the scene; nil without text.
+  /// The book's page check divides it by the figure's display scale.
+  public var smallestTextSize: Double? {
+    items.compactMap { item -> Double? in
+      if case .text(let text, _, let style, _, _, _) = item, !text.isEmpty { return style.size }
+      return nil
+    }.min()
+  }
+
   public var description: String {
     var lines = ["scene \(f(width))x\(f(height)) background \(background.hexString)"]
     for item in items {

@@ -22,7 +22,7 @@ enum TextFit {
   }
 
   static func fit(
-    _ text: String, size: Double, bold: Bool = false, maxWidth: Double, maxLines: Int = 2, minSize: Double = 9
+    _ text: String, size: Double, bold: Bool = false, maxWidth: Double, maxLines: Int = 2, minSize: Double = Layout.smallestSize
   ) -> Fitted {
     let room = max(maxWidth, 1)
     let sizes = stride(from: size, through: minSize, by: -0.5).map { $0 }
@@ -44,7 +44,7 @@ enum TextFit {
   }
 
   /// Shrinks one line (an axis label) until it fits; no wrapping.
-  static func shrink(_ text: String, size: Double, bold: Bool = false, maxWidth: Double, minSize: Double = 7) -> Double {
+  static func shrink(_ text: String, size: Double, bold: Bool = false, maxWidth: Double, minSize: Double = 7 * Layout.textScale) -> Double {
     var s = size
     while s > minSize && width(text, s, bold: bold) > maxWidth { s -= 0.5 }
     return s

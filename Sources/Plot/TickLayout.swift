@@ -55,13 +55,13 @@ extension Layout {
       }
     }
     if let custom = axes.xTicks {
-      for size in stride(from: tickSize, through: 8, by: -0.5) {
+      for size in stride(from: tickSize, through: 8 * Layout.textScale, by: -0.5) {
         let set = make(custom, size)
         if apart(set) { return set }
       }
-      for size in stride(from: tickSize, through: 6, by: -0.5) {
+      for size in stride(from: tickSize, through: 6 * Layout.textScale, by: -0.5) {
         let set = make(custom, size, vertical: true)
-        if apart(set) || size == 6 { return set }
+        if apart(set) || size <= 6 * Layout.textScale { return set }
       }
     }
     var target = max(2, Int(plotWidth / 80))
@@ -87,7 +87,7 @@ extension Layout {
     let positions = ticks.map { pixel($0.0) }.sorted()
     let gap = zip(positions, positions.dropFirst()).map { $1 - $0 }.min() ?? .infinity
     var size = tickSize
-    while size > 6 && TextFit.lineHeight(size) > gap { size -= 0.5 }
+    while size > 6 * Layout.textScale && TextFit.lineHeight(size) > gap { size -= 0.5 }
     return TickSet(ticks: ticks, size: size, widths: ticks.map { TextFit.width($0.1, size, bold: false) })
   }
 }

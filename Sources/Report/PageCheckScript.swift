@@ -5,7 +5,10 @@
 // the page (and KaTeX) has run, writes what it found as JSON into
 // <pre id="convnotes-check"> for the dumped DOM: images that did not load,
 // KaTeX errors, same-page anchors with no target, and horizontal overflow
-// (the document wider than the window, or an element sticking out of it).
+// (the document wider than the window, or an element sticking out of it);
+// at desktop widths (>= 1200 px), figure text smaller than 11 px as shown:
+// the figure's smallest text (data-smallest-text, in its own px) times the
+// displayed width over its own width.
 enum PageCheckScript {
   static let source = """
     (function () {
@@ -36,6 +39,14 @@ enum PageCheckScript {
             if (id && !document.getElementById(id)) { problems.push("broken anchor: #" + id); }
           });
           var width = window.innerWidth;
+          if (width >= 1200) {
+            document.querySelectorAll("img[data-smallest-text]").forEach(function (img) {
+              var own = parseFloat(img.getAttribute("width")) || img.naturalWidth;
+              var shown = img.getBoundingClientRect().width;
+              var px = parseFloat(img.getAttribute("data-smallest-text")) * shown / own;
+              if (own > 0 && px < 10.95) { problems.push("figure text " + px.toFixed(1) + " px as displayed at " + width + " px (at least 11): " + img.getAttribute("src")); }
+            });
+          }
           if (document.documentElement.scrollWidth > width + 1) {
             var widest = null, right = width;
             document.querySelectorAll("body *").forEach(function (el) {

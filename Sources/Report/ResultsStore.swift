@@ -47,6 +47,8 @@ public struct StoredFigure: Sendable, Equatable, Codable {
   public var width: Double?
   public var height: Double?
   public var caption: String?
+  /// Smallest text in the figure's own px (nil: no text, or results from before it was recorded).
+  public var smallestTextSize: Double?
 }
 
 public struct StoredProvenance: Sendable, Equatable, Codable {

@@ -1,8 +1,9 @@
 // `convnotes check-site`: every page of a built report opened in headless
-// Chromium at a phone's width (420 px by default), failing on what a reader
-// would see broken: an image that does not load, a KaTeX error, a console
-// error or uncaught exception, a link to a page or anchor that does not
-// exist, and horizontal overflow. The in-page half is PageCheckScript; the
+// Chromium at a phone's width and a laptop's (420 and 1300 px by default),
+// failing on what a reader would see broken: an image that does not load, a
+// KaTeX error, a console error or uncaught exception, a link to a page or
+// anchor that does not exist, horizontal overflow, and figure text under
+// 11 px as displayed (at the desktop width). The in-page half is PageCheckScript; the
 // links between pages are checked here against the files and their ids.
 import Foundation
 
@@ -14,7 +15,7 @@ public struct SiteProblem: Sendable, Equatable, CustomStringConvertible {
 
 public enum SiteCheck {
   /// Problems of every page of `site` (empty: all pages clean).
-  public static func run(site: URL, chromium: Chromium, width: Int = 420) throws -> [SiteProblem] {
+  public static func run(site: URL, chromium: Chromium, widths: [Int] = [420, 1300]) throws -> [SiteProblem] {
     let fm = FileManager.default
     let pages = try fm.contentsOfDirectory(atPath: site.path).filter { $0.hasSuffix(".html") }.sorted()
     guard !pages.isEmpty else {
@@ -45,19 +46,22 @@ public enum SiteCheck {
           problems.append(SiteProblem(page: page, message: "broken link: \(href) (no id `\(parts[1])` in \(path))"))
         }
       }
-      // What only the browser sees.
-      let dom = try chromium.run([
-        "--window-size=\(width),900", "--virtual-time-budget=15000", "--run-all-compositor-stages-before-draw",
-        "--dump-dom", url.absoluteString + "?convnotes-check",
-      ])
-      guard let report = matches(of: #"<pre id="convnotes-check">([^<]*)</pre>"#, in: dom).first else {
-        problems.append(SiteProblem(page: page, message: "the page check did not run (assets/check.js missing or a script error before load)"))
-        continue
+      // What only the browser sees, at each width (a problem seen at several is reported once).
+      var seen = Set<String>()
+      for width in widths {
+        let dom = try chromium.run([
+          "--window-size=\(width),900", "--virtual-time-budget=15000", "--run-all-compositor-stages-before-draw",
+          "--dump-dom", url.absoluteString + "?convnotes-check",
+        ])
+        guard let report = matches(of: #"<pre id="convnotes-check">([^<]*)</pre>"#, in: dom).first else {
+          problems.append(SiteProblem(page: page, message: "the page check did not run at \(width) px (assets/check.js missing or a script error before load)"))
+          continue
+        }
+        let text = report.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+          .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        let found = (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? ["unreadable check output: \(text.prefix(200))"]
+        problems += found.filter { seen.insert($0).inserted }.map { SiteProblem(page: page, message: $0) }
       }
-      let text = report.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
-        .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
-      let found = (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? ["unreadable check output: \(text.prefix(200))"]
-      problems += found.map { SiteProblem(page: page, message: $0) }
     }
     return problems
   }

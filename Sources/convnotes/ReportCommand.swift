@@ -31,20 +31,20 @@ struct ReportCommand: ParsableCommand {
 struct CheckSiteCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check-site",
-    abstract: "Open every page of a built report in headless Chromium; exit 1 on a missing image, a KaTeX or console error, a broken link or anchor, or horizontal overflow.")
+    abstract: "Open every page of a built report in headless Chromium; exit 1 on a missing image, a KaTeX or console error, a broken link or anchor, horizontal overflow, or figure text under 11 px as displayed.")
 
   @Option(help: "The built report.")
   var site: String = "report"
 
-  @Option(help: "Window width in CSS px.")
-  var width: Int = 420
+  @Option(help: "Window width in CSS px (repeat for several; default 420 and 1300). Figure text is checked at widths >= 1200.")
+  var width: [Int] = [420, 1300]
 
   func run() throws {
     guard let chromium = Chromium.find() else { throw ValidationError(Chromium.missingMessage) }
-    let problems = try SiteCheck.run(site: URL(fileURLWithPath: site), chromium: chromium, width: width)
+    let problems = try SiteCheck.run(site: URL(fileURLWithPath: site), chromium: chromium, widths: width)
     for p in problems { print(p) }
     let pages = (try? FileManager.default.contentsOfDirectory(atPath: site).filter { $0.hasSuffix(".html") }.count) ?? 0
-    print("check-site: \(pages) pages at \(width) px, \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+    print("check-site: \(pages) pages at \(width.map(String.init).joined(separator: " and ")) px, \(problems.count) problem\(problems.count == 1 ? "" : "s")")
     if !problems.isEmpty { throw ExitCode.failure }
   }
 }

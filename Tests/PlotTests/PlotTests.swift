@@ -38,11 +38,11 @@ struct LayoutTests {
   @Test func dataCoordinatesMapToThePlotRectangle() throws {
     let scene = try lineFigure().scene()
     // Plot area by hand from DejaVu Sans's metrics (fontTools: ascent 1901, descent 483 of 2048 units, so a
-    // line is 1.1641 em; "0" 1303 and "." 651 units wide). y ticks "0.0".."1.0" are 16.7 px wide at 10.5 px,
+    // line is 1.1641 em; "0" 1303 and "." 651 units wide). y ticks "0.0".."1.0" are 17.5 px wide at 11 px,
     // so the tick room is its minimum, 30; then the y label's line (12 px: 13.97) and 8 px.
     // left 30 + 13.97 + 8 = 51.97; top = title line (13 px bold: 15.13) + 14 = 29.13; right 400 - 14;
-    // bottom 300 - (7 + 12.22 + 10) x ticks - (13.97 + 6) x label = 250.81.
-    let (left, top, right, bottom) = (51.969, 29.133, 386.0, 250.808)
+    // bottom 300 - (7 + 12.81 + 10) x ticks (11 px) - (13.97 + 6) x label = 250.22.
+    let (left, top, right, bottom) = (51.969, 29.133, 386.0, 250.225)
     guard case let .polyline(points, _, _, _)? = scene.items.first(where: {
       if case let .polyline(p, _, width, _) = $0 { return p.count == 3 && width == 1.75 }
       return false

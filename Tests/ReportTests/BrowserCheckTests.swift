@@ -25,7 +25,7 @@ struct BrowserCheckTests {
 
   @Test func aCleanSitePassesAtPhoneWidth() throws {
     let (_, site) = try builtSite()
-    let problems = try SiteCheck.run(site: site, chromium: chromium!, width: 420)
+    let problems = try SiteCheck.run(site: site, chromium: chromium!)
     #expect(problems.isEmpty, "\(problems)")
   }
 
@@ -35,15 +35,18 @@ struct BrowserCheckTests {
     var html = try String(contentsOf: page, encoding: .utf8)
     html = html.replacingOccurrences(
       of: "</article>",
-      with: "<img src=\"figures/none.png\"><div style=\"width:900px\">wide</div><a href=\"#nowhere\">a</a><a href=\"index.html#nope\">b</a><script>console.error(\"boom\")</script></article>")
+      with: "<img src=\"figures/toy/curve.svg\" width=\"1600\" height=\"400\" data-smallest-text=\"15\"><img src=\"figures/none.png\"><div style=\"width:900px\">wide</div><a href=\"#nowhere\">a</a><a href=\"index.html#nope\">b</a><script>console.error(\"boom\")</script></article>")
     try Data(html.utf8).write(to: page)
-    let messages = try SiteCheck.run(site: site, chromium: chromium!, width: 420).filter { $0.page == "toy.html" }.map(\.message)
+    let messages = try SiteCheck.run(site: site, chromium: chromium!).filter { $0.page == "toy.html" }.map(\.message)
     #expect(messages.contains("broken link: figures/none.png (no such file)"))
     #expect(messages.contains("broken link: index.html#nope (no id `nope` in index.html)"))
     #expect(messages.contains("image did not load: figures/none.png"))
     #expect(messages.contains("broken anchor: #nowhere"))
     #expect(messages.contains("console error: boom"))
     #expect(messages.contains { $0.hasPrefix("horizontal overflow at 420 px:") })
+    // 15 px text in a 1600 px figure shown in the 782 px column: 15 × 782 / 1600 = 7.3 px.
+    #expect(messages.contains("figure text 7.3 px as displayed at 1300 px (at least 11): figures/toy/curve.svg"))
+    #expect(messages.filter { $0.hasPrefix("image did not load") }.count == 1)  // seen at both widths, reported once
   }
 
   @Test func theBookPrintsToAPDF() throws {
