@@ -23,7 +23,7 @@ enum Layout {
   static var tickSize: Double { 11 * textScale }
   static var legendSize: Double { 11 * textScale }
   /// The smallest size text is shrunk to before it wraps, thins or turns (as displayed).
-  static var smallestSize: Double { 9 * textScale }
+  static var smallestSize: Double { 11 * textScale }
 
   static func scene(of figure: Figure) throws -> Scene {
     try $textScale.withValue(max(1, figure.width / columnWidth)) { try unscaledScene(of: figure) }

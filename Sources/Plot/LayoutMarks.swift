@@ -45,7 +45,7 @@ extension Layout {
       case .text(let t):
         items.append(
           .text(
-            t.text, at: Point(map.x(t.x), map.y(t.y)), style: TextStyle(size: t.size * Layout.textScale, color: t.color),
+            t.text, at: Point(map.x(t.x), map.y(t.y)), style: TextStyle(size: max(t.size, 11) * Layout.textScale, color: t.color),  // never under 11 px as displayed
             horizontal: t.horizontal, vertical: t.vertical, rotation: 0))
       case .bars(let b):
         let color = b.color ?? qualitativePalette[cycle % qualitativePalette.count]
@@ -96,9 +96,9 @@ extension Layout {
   static func tagItems(_ tag: String, box rect: Rect, color background: Color, plot: Rect, placed: inout [Rect]) -> [SceneItem] {
     // Dark text on a light tag, white on a dark one (Rec. 601 luma).
     let luma = 0.299 * background.red + 0.587 * background.green + 0.114 * background.blue
-    let tagStyle = TextStyle(size: 10.5 * Layout.textScale, color: luma > 0.6 ? .black : .white)
+    let tagStyle = TextStyle(size: 11 * Layout.textScale, color: luma > 0.6 ? .black : .white)
     let tagWidth = TextMetrics.shared.measure(tag, style: tagStyle).width + 6
-    let tagHeight = 15.5 * Layout.textScale
+    let tagHeight = 16 * Layout.textScale
     // Left end first, then the right end of the box, at each height; then stacked
     // further above and below (small boxes over one object leave no other room).
     var heights: [Double] = [rect.y - tagHeight, rect.y, rect.maxY, rect.maxY - tagHeight]

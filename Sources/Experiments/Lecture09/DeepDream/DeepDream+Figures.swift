@@ -39,12 +39,12 @@ extension DeepDream {
   /// RMS activation before each step over the octave base's RMS, per layer, for each image.
   static func stepsFigure(_ all: [String: [String: Dream]], units: (String, String, DreamOctave) -> Int) -> Figure {
     let keys = ["photo", "scene"]
-    var figure = Figure(width: 1000, height: 380, rows: 1, columns: keys.count)
+    var figure = Figure(width: 780, height: 360, rows: 1, columns: keys.count)
     for (p, key) in keys.enumerated() {
       var ax = Axes()
       ax.title = key == "photo" ? "the photo" : "the detection scene"
       ax.xLabel = "step (octaves coarse → fine)"
-      ax.yLabel = p == 0 ? "RMS activation / the original's at that size" : nil
+      ax.yLabel = p == 0 ? "RMS activation ÷ the original's" : nil
       ax.yScale = .log
       ax.legend = .upperLeft
       var top = 1.0
