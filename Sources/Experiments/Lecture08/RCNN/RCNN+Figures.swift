@@ -50,19 +50,19 @@ extension RCNNPipeline {
     let sceneIndices = Array(0..<min(3, test.count))
     var detectionFigure = Figure(width: 1080, height: 740, rows: 2, columns: 3)
     let side = Double(test.spec.size)
-    for (row, key) in ["svm", "svmBBox"].enumerated() {
+    for (row, key) in ["softmax", "softmaxBBox"].enumerated() {
       for (col, i) in sceneIndices.enumerated() {
         var ax = Axes.imagePanel(0...side, title: row == 0 ? "scene \(i + 1): proposal boxes" : "scene \(i + 1): box regression")
         ax.image(ImageRasters.rgb(test.images, i))
         for o in test.objects[i] { ax.box(o.box, stroke: .white, width: 1.2, style: .dashed) }
         for d in detections[key]![i].prefix(drawPerObject * test.objects[i].count) {
-          ax.box(d.box, stroke: qualitativePalette[d.label % qualitativePalette.count], width: 2, tag: "\(FashionMNIST.shortClassNames[d.label]) \(String(format: "%.1f", d.score))")
+          ax.box(d.box, stroke: qualitativePalette[d.label % qualitativePalette.count], width: 2, tag: "\(FashionMNIST.shortClassNames[d.label]) \(String(format: "%.2f", d.score))")
         }
         detectionFigure.axes[row * 3 + col] = ax
       }
     }
     try context.figure(
-      "detections", caption: "The best-scoring detections of three test scenes (as many as the scene has objects, times \(drawPerObject)), SVM scores after per-class NMS (IoU 0.3); dashed white: ground truth. Top: the proposals' own boxes; bottom: the same detections moved by each class's box regressor.",
+      "detections", caption: "The best-scoring detections of three test scenes (as many as the scene has objects, times \(drawPerObject)), scored by the fine-tuned softmax (the better classifier here, see the table) after per-class NMS (IoU 0.3); dashed white: ground truth. Top: the proposals' own boxes; bottom: the same detections moved by each class's box regressor.",
       detectionFigure)
 
     // Per-class AP bars.
@@ -73,7 +73,7 @@ extension RCNNPipeline {
     ax.yLimits = 0...1
     ax.xTicks = FashionMNIST.shortClassNames.enumerated().map { (Double($0), $1) }
     ax.groupedBars(labels.map { (label: $0.label, heights: perClass[$0.key]!) })
-    ax.legend = .lowerRight
+    ax.legend = .upperLeft
     bars.axes[0] = ax
     try context.figure("ap-per-class", caption: "Average precision per class: SVM or softmax scores, without and with box regression.", bars)
   }
