@@ -11,6 +11,7 @@ public enum Catalog {
     SlidingWindow.self,
     HOGDetector.self,
     RegionProposals.self,  // issue 17: Lecture08/RegionProposals
+    RCNNPipeline.self,  // Lecture08/RCNN
     RoIPooling.self,
     MeanAveragePrecision.self,
     SpatialTransformers.self,
