@@ -13,6 +13,7 @@ public enum Catalog {
     RegionProposals.self,  // issue 17: Lecture08/RegionProposals
     RoIPooling.self,
     FastRCNNExperiment.self,
+    FasterRCNNExperiment.self,
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,
