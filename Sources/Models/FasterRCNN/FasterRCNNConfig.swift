@@ -20,6 +20,8 @@ public struct FasterRCNNConfig: Codable, Sendable, Equatable {
   public var ratios: [Double] = [0.5, 1, 2]
   /// RPN minibatch: anchors per image (at most half positive).
   public var anchorsPerImage = 256
+  /// How far (px) a training anchor may cross the scene's border (py-faster-rcnn's allowed_border, 0: the paper's rule).
+  public var allowedBorder = 0.0
   /// Fast R-CNN minibatch: regions per image (25% foreground).
   public var regionsPerImage = 64
   /// Weights of the four losses in the one objective.

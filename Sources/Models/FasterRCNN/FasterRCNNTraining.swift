@@ -38,7 +38,7 @@ enum FasterRCNNTraining {
     let side = Double(FasterRCNNNetwork.sceneSize)
     let map = FasterRCNNNetwork.mapSide(scene: FasterRCNNNetwork.sceneSize)
     let anchors = net.anchors(height: map, width: map)
-    let targeter = AnchorTargeter(batchSize: config.anchorsPerImage)
+    let targeter = AnchorTargeter(batchSize: config.anchorsPerImage, allowedBorder: config.allowedBorder)
     let sampler = RegionSampler(regionsPerImage: config.regionsPerImage)
     let loop = TrainingLoop(label: "faster-rcnn", examples: scenes.count, batchSize: config.batchSize, epochs: config.epochs)
     loop.run(using: &order) { step in

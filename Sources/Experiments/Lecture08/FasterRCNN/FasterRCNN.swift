@@ -51,12 +51,13 @@ public enum FasterRCNNExperiment: Experiment {
     public var learningRate: Float
     public var scales: [Double]
     public var ratios: [Double]
+    public var allowedBorder: Double
   }
 
   static func config(_ model: FasterRCNNConfig) -> Config {
     Config(budgets: [1, 2, 5, 10, 20, 50, 100, 200, 300], shownScenes: 3, shownProposals: 10, drawnScore: 0.5,
            preNMS: ProposalLayer.test.preNMS, postNMS: ProposalLayer.test.postNMS, epochs: model.epochs, learningRate: model.learningRate,
-           scales: model.scales, ratios: model.ratios)
+           scales: model.scales, ratios: model.ratios, allowedBorder: model.allowedBorder)
   }
 
   public static let quick = config(.quick)
@@ -67,6 +68,7 @@ public enum FasterRCNNExperiment: Experiment {
     let sizes = DetectionSuite.sizes(context.profile)
     var modelConfig = FasterRCNNConfig.of(context.profile)
     (modelConfig.epochs, modelConfig.learningRate, modelConfig.scales, modelConfig.ratios) = (config.epochs, config.learningRate, config.scales, config.ratios)
+    modelConfig.allowedBorder = config.allowedBorder
     let model = FasterRCNN(config: modelConfig, scenes: .of(context.profile))
     let trained = try context.timed("train or load Faster R-CNN") { try context.model(model) }
     let net = trained.network, history = trained.history
@@ -84,7 +86,7 @@ public enum FasterRCNNExperiment: Experiment {
     if let seconds = trained.trainingSeconds { context.measure("train.seconds", seconds, unit: "s", format: ".1f") }
 
     // 2. Anchors: inside the scene, and how well the best one fits each test object.
-    let targeter = AnchorTargeter()
+    let targeter = AnchorTargeter(allowedBorder: config.allowedBorder)
     let inside = anchors.filter { targeter.isInside($0, width: side, height: side) }.count
     context.record("anchors.insideShare", Double(inside) / Double(anchors.count), format: ".1%")
     let truth = scenes.objects.flatMap { $0.map(\.box) }
