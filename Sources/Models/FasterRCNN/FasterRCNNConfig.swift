@@ -15,7 +15,7 @@ public struct FasterRCNNConfig: Codable, Sendable, Equatable {
   /// Images per step.
   public var batchSize = 4
   /// Adam, cosine decay to zero.
-  public var learningRate: Float = 0.001
+  public var learningRate: Float = 0.002
   public var scales: [Double] = [4, 7, 12]
   public var ratios: [Double] = [0.5, 1, 2]
   /// RPN minibatch: anchors per image (at most half positive).
