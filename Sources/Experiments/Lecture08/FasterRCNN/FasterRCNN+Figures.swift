@@ -108,8 +108,8 @@ extension FasterRCNNExperiment {
     var figure = Figure(width: 1020, height: 370, rows: 1, columns: max(shown.count, 1))
     let side = Double(scenes.spec.size)
     for (panel, i) in shown.enumerated() {
-      let kept = detections[i].filter { $0.score >= minScore }
-      var ax = Axes.imagePanel(0...side, title: "scene \(i): \(kept.count) detections")
+      let kept = Array(detections[i].sorted { $0.score > $1.score }.filter { $0.score >= minScore }.prefix(scenes.objects[i].count))
+      var ax = Axes.imagePanel(0...side, title: "scene \(i): top \(kept.count) of \(detections[i].count) detections")
       ax.image(ImageRasters.rgb(scenes.images, i))
       for o in scenes.objects[i] { ax.box(o.box, stroke: .white, width: 1.5, style: .dashed) }
       for d in kept {

@@ -41,7 +41,7 @@ public enum FasterRCNNExperiment: Experiment {
     public var shownScenes: Int
     /// Proposals drawn per scene in the proposals figure.
     public var shownProposals: Int
-    /// Detections at or above this score are drawn.
+    /// Detections drawn per scene: the best-scoring ones, as many as the scene has objects, and at least this score.
     public var drawnScore: Double
     /// Test-time proposal layer (before NMS, after NMS).
     public var preNMS: Int
@@ -55,7 +55,7 @@ public enum FasterRCNNExperiment: Experiment {
   }
 
   static func config(_ model: FasterRCNNConfig) -> Config {
-    Config(budgets: [1, 2, 5, 10, 20, 50, 100, 200, 300], shownScenes: 3, shownProposals: 10, drawnScore: 0.5,
+    Config(budgets: [1, 2, 5, 10, 20, 50, 100, 200, 300], shownScenes: 3, shownProposals: 10, drawnScore: 0.05,
            preNMS: ProposalLayer.test.preNMS, postNMS: ProposalLayer.test.postNMS, epochs: model.epochs, learningRate: model.learningRate,
            scales: model.scales, ratios: model.ratios, allowedBorder: model.allowedBorder)
   }
@@ -171,7 +171,7 @@ public enum FasterRCNNExperiment: Experiment {
                        recallFigure(budgets, rpn: rpnBest, selective: ssBest))
     try context.figure("losses", caption: "The four losses of joint training, per step (thin) and their running mean over a tenth of the steps (thick).",
                        lossFigure(curves, stepsPerEpoch: max(history.rpnClass.count / max(model.config.epochs, 1), 1), window: max(history.rpnClass.count / 10, 1)))
-    try context.figure("detections", caption: "Faster R-CNN's detections (score ≥ \(config.drawnScore)) on test scenes; ground truth dashed.",
+    try context.figure("detections", caption: "Faster R-CNN's best-scoring detections on test scenes, as many as each scene has objects (score ≥ \(config.drawnScore)); ground truth dashed white.",
                        detectionsFigure(scenes, shown, detections: detections, minScore: config.drawnScore))
   }
 }
