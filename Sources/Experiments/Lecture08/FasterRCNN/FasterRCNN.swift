@@ -125,7 +125,7 @@ public enum FasterRCNNExperiment: Experiment {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     context.measure("test.msPerImage", 1000 * seconds / Double(scenes.count), unit: "ms", format: ".1f")
     let score = scenes.score(detections)
-    context.record("map07", score.map07, format: ".3f")
+    context.record("map07", 100 * score.map07, format: ".1f", description: "VOC 2007 11-point mAP at IoU 0.5, in percent as the papers give it")
     context.record("proposals.test.postNMS", config.postNMS)
     context.record("proposals.test.preNMS", config.preNMS)
 
