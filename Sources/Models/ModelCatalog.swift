@@ -9,6 +9,7 @@ public enum ModelCatalog {
     return [FashionClassifier(profile: profile), SceneClassifier(config: scenes)]
       + SceneLocalizer.variants.map { SceneLocalizer($0, config: scenes) }
       + [PairLocalizer(config: scenes), PoseRegressor(profile: profile), TexturePatchClassifier(profile: profile)]
+      + FastRCNN.Variant.allCases.map { FastRCNN($0, profile: profile) }
       + [FasterRCNN(profile: profile)]
   }
 }

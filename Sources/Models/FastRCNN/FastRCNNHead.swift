@@ -104,6 +104,10 @@ public final class FastRCNNHead {
     /// dL/dlogits (K, C + 1) and dL/ddeltas (K, 4 C), λ included.
     public var dLogits: Tensor
     public var dDeltas: Tensor
+
+    public init(classification: Float = 0, box: Float = 0, lambda: Float = 1, dLogits: Tensor, dDeltas: Tensor) {
+      (self.classification, self.box, self.lambda, self.dLogits, self.dDeltas) = (classification, box, lambda, dLogits, dDeltas)
+    }
   }
 
   /// The multi-task loss for labels in 0...C (0 = background) and, for foreground
@@ -133,6 +137,11 @@ public final class FastRCNNHead {
       for j in 0..<4 { dDeltas.scalars[i * 4 * Self.classes + 4 * (labels[i] - 1) + j] = lambda * box.gradient.scalars[i * 4 + j] }
     }
     return Loss(classification: cls.value, box: box.value, lambda: lambda, dLogits: cls.gradient, dDeltas: dDeltas)
+  }
+
+  /// The vector-Jacobian product of features -> (logits, deltas) for seeds `dLogits`, `dDeltas` (gradient checks).
+  public func backward(dLogits: Tensor, dDeltas: Tensor, cache: Cache) -> Tensor {
+    backward(Loss(dLogits: dLogits, dDeltas: dDeltas), cache: cache)
   }
 
   /// Adds the head's parameter gradients and returns dL/dfeatures (N, 64, H, W), routed through RoI max pooling.

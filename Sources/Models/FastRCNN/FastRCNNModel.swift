@@ -11,6 +11,7 @@
 // foreground; Adam with cosine decay (the house's optimizer) instead of SGD
 // with momentum 0.9 and a step schedule.
 import Datasets
+import Foundation
 import Detection
 import ExperimentKit
 import Layers
@@ -26,7 +27,7 @@ public struct FastRCNNConfig: Codable, Sendable, Equatable {
   public var foregroundFraction = 0.25
   public var epochs: Int
   /// Adam's learning rate (cosine decay to zero).
-  public var learningRate: Float = 0.001
+  public var learningRate: Float = 0.002
   /// λ of the multi-task loss.
   public var lambda: Float = 1
   public var netSeed: UInt64 = 11
@@ -37,9 +38,9 @@ public struct FastRCNNConfig: Codable, Sendable, Equatable {
 
   public static func of(_ profile: Profile) -> FastRCNNConfig {
     switch profile {
-    case .quick: FastRCNNConfig(suite: DetectionSuite.quick, classifier: .quick, epochs: 2)
-    case .full: FastRCNNConfig(suite: DetectionSuite.full, classifier: .full, epochs: 3)
-    case .large: FastRCNNConfig(suite: DetectionSuite.large, classifier: .large, epochs: 4)
+    case .quick: FastRCNNConfig(suite: DetectionSuite.quick, classifier: .quick, epochs: 10)
+    case .full: FastRCNNConfig(suite: DetectionSuite.full, classifier: .full, epochs: 8)
+    case .large: FastRCNNConfig(suite: DetectionSuite.large, classifier: .large, epochs: 10)
     }
   }
 }
@@ -83,8 +84,27 @@ public struct FastRCNN: TrainedModel {
     net.load(from: classifier)
     let scenes = try DetectionSuite.trainScenes(count: config.suite.trainScenes, context: context)
     let proposals = context.timed("train proposals") {
-      DetectionSuite.proposals(scenes, split: .train, keep: config.suite.proposalsPerScene, context: context)
+      TrainingProposals.shared.proposals(scenes, keep: config.suite.proposalsPerScene, context: context)
     }
     return FastRCNNTraining.train(net, scenes: scenes, proposals: proposals, config, label: name, context: context)
+  }
+}
+
+/// The training scenes' proposals, computed once per process for both
+/// variants (Selective Search on every training scene costs more than
+/// training the FC-only variant). Same bits as calling DetectionSuite each time.
+final class TrainingProposals: @unchecked Sendable {
+  static let shared = TrainingProposals()
+  private let lock = NSLock()
+  private var memo: [String: [[Box]]] = [:]
+
+  func proposals(_ scenes: FashionScenes, keep: Int, context: RunContext) -> [[Box]] {
+    let key = "\(context.seed) \(scenes.count) \(keep)"
+    lock.lock()
+    defer { lock.unlock() }
+    if let found = memo[key] { return found }
+    let made = DetectionSuite.proposals(scenes, split: .train, keep: keep, context: context)
+    memo[key] = made
+    return made
   }
 }

@@ -52,9 +52,9 @@ public enum FastRCNNExperiment: Experiment {
   }
 
   public static let quick = Config(
-    epochs: FastRCNNConfig.of(.quick).epochs, regionsPerImage: 32, learningRate: 0.001, lambda: 1, figureScenes: 4, timingRepeats: 2, gradientSamples: 12)
+    epochs: FastRCNNConfig.of(.quick).epochs, regionsPerImage: 32, learningRate: FastRCNNConfig.of(.quick).learningRate, lambda: 1, figureScenes: 4, timingRepeats: 2, gradientSamples: 12)
   public static let full = Config(
-    epochs: FastRCNNConfig.of(.full).epochs, regionsPerImage: 32, learningRate: 0.001, lambda: 1, figureScenes: 4, timingRepeats: 3, gradientSamples: 30)
+    epochs: FastRCNNConfig.of(.full).epochs, regionsPerImage: 32, learningRate: FastRCNNConfig.of(.full).learningRate, lambda: 1, figureScenes: 4, timingRepeats: 3, gradientSamples: 30)
 
   /// The model configuration of the run's profile with the experiment's fields.
   static func modelConfig(_ config: Config, profile: Profile) -> FastRCNNConfig {
