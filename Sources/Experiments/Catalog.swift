@@ -13,6 +13,8 @@ public enum Catalog {
     RegionProposals.self,  // issue 17: Lecture08/RegionProposals
     RCNNPipeline.self,  // Lecture08/RCNN
     RoIPooling.self,
+    FastRCNNExperiment.self,
+    FasterRCNNExperiment.self,
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,

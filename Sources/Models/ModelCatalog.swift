@@ -10,5 +10,7 @@ public enum ModelCatalog {
       + SceneLocalizer.variants.map { SceneLocalizer($0, config: scenes) }
       + [PairLocalizer(config: scenes), PoseRegressor(profile: profile), TexturePatchClassifier(profile: profile)]
       + [RCNNModel(profile: profile)]
+      + FastRCNN.Variant.allCases.map { FastRCNN($0, profile: profile) }
+      + [FasterRCNN(profile: profile)]
   }
 }
