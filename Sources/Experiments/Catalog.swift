@@ -12,6 +12,7 @@ public enum Catalog {
     HOGDetector.self,
     RegionProposals.self,  // issue 17: Lecture08/RegionProposals
     RoIPooling.self,
+    YOLO.self,  // chapter 12: Lecture08/YOLO
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,

@@ -9,5 +9,6 @@ public enum ModelCatalog {
     return [FashionClassifier(profile: profile), SceneClassifier(config: scenes)]
       + SceneLocalizer.variants.map { SceneLocalizer($0, config: scenes) }
       + [PairLocalizer(config: scenes), PoseRegressor(profile: profile), TexturePatchClassifier(profile: profile)]
+      + [YOLOModel(profile: profile)]
   }
 }

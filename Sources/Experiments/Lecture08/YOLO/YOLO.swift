@@ -1,0 +1,196 @@
+// YOLO v1: detection as one regression (Redmon, Divvala, Girshick and
+// Farhadi, "You Only Look Once: Unified, Real-Time Object Detection", CVPR
+// 2016). Chapter: chapters/12-yolo.md. Model: Sources/Models/YOLO (grid
+// layout, network, equation (3), decoding, the SceneDetector).
+//
+// Inputs: DetectionSuite's training and test scenes (128 px, one to five
+// objects of 24-56 px, ten classes); the scene classifier's trunk as the
+// pretrained first layers (Models/SceneNetwork).
+// Algorithm: S x S = 7 x 7 cells, B = 2 boxes per cell (the paper's 7 x 7 x
+// 30 for VOC; darknet's shipped yolov1.cfg uses num=3 and side=7), C = 10:
+// one 7 x 7 x 20 tensor per scene. Trained on equation (3) (YOLOLoss.swift),
+// decoded by class-specific confidence, threshold, per-class NMS.
+// Numbers: VOC 2007 11-point mAP (and the area version, COCO AP) on the
+// test scenes; images per second of the detector (one forward + decoding,
+// timings.json); equation (3)'s terms per epoch and on the test scenes;
+// Hoiem et al.'s error breakdown of the top detections (the paper's Figure 4);
+// objects lost because two centres share a cell.
+// Figures: the grid and responsible cells, boxes before and after NMS, the
+// class-probability map (the paper's Figure 2), loss curves per term, errors.
+import Datasets
+import Detection
+import ExperimentKit
+import Foundation
+import Layers
+import Models
+import Plot
+import Tensor
+
+public enum YOLO: Experiment {
+  public static let id = "yolo"
+  public static let title = "YOLO: detection as regression"
+  public static let lecture = Lecture.localizationAndDetection
+  public static let requires: [any Experiment.Type] = []
+  public static let folder = "Lecture08/YOLO"
+  public static let uses = ["Layers", "Datasets", "Detection", "Plot", YOLOModel.folder, SceneClassifier.folder, DetectionSuite.folder]
+  public static let dataFiles = FashionMNIST.files
+
+  public struct Config: Codable, Sendable {
+    /// Boxes per cell (B) and cells per side (S).
+    public var boxesPerCell = 2
+    public var cells = 7
+    /// After conv4 + pool: conv layers (one set of weights for every cell) or the paper's two FC layers.
+    public var head = YOLOHead.conv
+    public var dropout: Float = 0.5
+    public var epochs: Int
+    public var learningRate: Float = 0.001
+    public var lambdaCoord: Float = 5
+    public var lambdaNoobj: Float = 0.5
+    /// Train on each scene's mirror image too.
+    public var flips = true
+    /// Class-specific confidences kept before NMS (low: mAP wants the whole ranking), and NMS's IoU.
+    public var scoreThreshold = YOLODetector.defaultScoreThreshold
+    public var nmsIoU = YOLODetector.defaultNMSIoU
+    /// Detections drawn in the figures: class-specific confidence above this.
+    public var drawThreshold = 0.2
+    /// Detection passes timed (best of).
+    public var speedRepeats: Int
+  }
+
+  public static let quick = Config(epochs: YOLOConfig.of(.quick).epochs, speedRepeats: 2)
+  public static let full = Config(epochs: YOLOConfig.of(.full).epochs, speedRepeats: 3)
+
+  /// The model recipe for a config (the profile's YOLOConfig with the config's changes).
+  static func model(_ config: Config, profile: Profile) -> YOLOModel {
+    var m = YOLOConfig.of(profile)
+    m.grid.boxesPerCell = config.boxesPerCell
+    m.grid.cells = config.cells
+    m.epochs = config.epochs
+    m.head = config.head
+    m.dropout = config.dropout
+    m.learningRate = config.learningRate
+    m.weights = YOLOLossWeights(coord: config.lambdaCoord, noObject: config.lambdaNoobj)
+    m.flips = config.flips
+    return YOLOModel(config: m)
+  }
+
+  public static func run(_ config: Config, in context: RunContext) throws {
+    precondition(config.cells == 7, "yolo: the network pools to 7 x 7 (S = 7); cells=\(config.cells) needs another head")
+    // 1. Inputs: the trained network and the suite's test scenes.
+    let recipe = model(config, profile: context.profile)
+    let trained = try context.timed("load or train yolo") { try context.model(recipe) }
+    let net = trained.network, history = trained.history
+    let grid = net.grid
+    let sizes = DetectionSuite.sizes(context.profile)
+    let scenes = try DetectionSuite.testScenes(count: sizes.testScenes, context: context)
+    context.record("grid.cells", grid.cells)
+    context.record("grid.boxesPerCell", grid.boxesPerCell)
+    context.record("grid.classes", grid.classes)
+    context.record("grid.perCell", grid.perCell)
+    context.record("grid.cellSize", grid.cellSize, unit: "px", format: ".1f")
+    context.record("boxesPerImage", grid.boxesPerImage)
+    context.record("outputsPerImage", grid.outputs)
+    context.record("trainScenes", recipe.config.trainScenes)
+    context.record("testScenes", scenes.count)
+    context.record("epochs", recipe.config.epochs)
+    context.record("parameters.trunk", net.trunk.parameterCount)
+    context.record("parameters.head", net.head.parameterCount)
+    if let seconds = trained.trainingSeconds { context.measure("trainingSeconds", seconds, unit: "s", format: ".1f") }
+
+    // 2. Detection: one forward pass + decoding per scene, timed (best of a few passes).
+    let detector = YOLODetector(network: net, scoreThreshold: config.scoreThreshold, nmsIoU: config.nmsIoU)
+    var detections: [[ScoredDetection]] = []
+    var best = Double.infinity
+    for _ in 0..<max(config.speedRepeats, 1) {
+      let start = DispatchTime.now().uptimeNanoseconds
+      detections = detector.detect(scenes.images, proposals: [])
+      best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    context.measure("imagesPerSecond", Double(scenes.count) / best, unit: "images/s", format: ".0f")
+    context.measure("msPerImage", 1000 * best / Double(scenes.count), unit: "ms", format: ".2f")
+
+    // 3. Scores: VOC 2007 11-point mAP (the paper's Table 1), the area version, COCO.
+    let scores = scenes.score(detections)
+    context.record("map07", scores.map07, format: ".3f")
+    context.record("map10", scores.map10, format: ".3f")
+    context.record("coco.ap", scores.coco.ap, format: ".3f")
+    context.record("detectionsPerImage", Double(detections.map(\.count).reduce(0, +)) / Double(scenes.count), format: ".1f")
+    context.table(
+      "perClass", caption: "Average precision per class on the test scenes (VOC 2007 11-point, IoU 0.5).",
+      columns: ["class", "objects", "AP"], formats: ["", "d", ".3f"],
+      rows: scores.voc.classes.compactMap { r in
+        r.ap07.map { [.string(FashionMNIST.shortClassNames[r.categoryId - 1]), .number(Double(r.positives)), .number($0)] }
+      })
+
+    // 4. Equation (3) on the test scenes, and training curves per term.
+    let output = net.predict(scenes.images)
+    let testTargets = YOLOTargets.make(prediction: output, objects: scenes.objects, grid: grid, weights: recipe.config.weights)
+    let testLoss = yoloLoss(prediction: output, targets: testTargets)
+    let objects = scenes.objects.map(\.count).reduce(0, +)
+    context.record("test.objects", objects)
+    context.record("test.droppedObjects", testTargets.dropped)
+    context.record("test.droppedFraction", Double(testTargets.dropped) / Double(objects), format: ".3f")
+    context.record("train.droppedFraction", Double(history.droppedObjects) / Double(max(history.trainingObjects, 1)), format: ".3f")
+    context.record("test.loss", Double(testLoss.value), format: ".3f")
+    let epochs = recipe.config.epochs
+    var lossRows: [[JSONValue]] = []
+    for term in YOLOLossTerm.allCases {
+      let curve = epochMeans(history.curve(term), stepsPerEpoch: history.stepsPerEpoch)
+      context.record("loss.\(term.key).first", Double(curve.first ?? 0), format: ".3f")
+      context.record("loss.\(term.key).last", Double(curve.last ?? 0), format: ".3f")
+      context.record("loss.\(term.key).test", Double(testLoss.terms[term]!), format: ".3f")
+      lossRows.append([.string(term.label), .number(Double(curve.first ?? 0)), .number(Double(curve.last ?? 0)), .number(Double(testLoss.terms[term]!))])
+    }
+    let total = epochMeans(history.total, stepsPerEpoch: history.stepsPerEpoch)
+    context.record("loss.total.first", Double(total.first ?? 0), format: ".3f")
+    context.record("loss.total.last", Double(total.last ?? 0), format: ".3f")
+    lossRows.append([.string("total"), .number(Double(total.first ?? 0)), .number(Double(total.last ?? 0)), .number(Double(testLoss.value))])
+    context.table(
+      "losses", caption: "Equation (3)'s terms, per scene: mean over the first and the last of \(epochs) training epochs, and on the test scenes (test mode).",
+      columns: ["term", "epoch 1", "epoch \(epochs)", "test scenes"], formats: ["", ".3f", ".3f", ".3f"], rows: lossRows)
+
+    // 5. Error analysis (Hoiem et al. 2012; the paper's Figure 4): the top detections of each class.
+    let errors = ErrorAnalysis.of(detections, scenes.objects, classes: grid.classes)
+    for kind in ErrorAnalysis.Kind.allCases {
+      context.record("errors.\(kind.rawValue)", errors.fraction(kind), format: ".3f")
+    }
+    context.record("errors.detections", errors.total)
+    context.table(
+      "errors", caption: "The top N detections of each class (N = its number of test objects), by what they are (Hoiem et al.'s categories, as YOLO's Figure 4).",
+      columns: ["kind", "detections", "share"], formats: ["", "d", ".1%"],
+      rows: ErrorAnalysis.Kind.allCases.map { [.string($0.label), .number(Double(errors.counts[$0] ?? 0)), .number(errors.fraction($0))] })
+
+    // 6. Figures.
+    let decoded = (0..<scenes.count).map { grid.decode(output, image: $0, scoreThreshold: config.scoreThreshold, nmsIoU: config.nmsIoU) }
+    let example = exampleScene(scenes, grid: grid)
+    try context.figure(
+      "grid", caption: "The 7 × 7 grid over a test scene: each object's centre (dot) falls in one cell (shaded), which must predict it. Right: that cell's B = \(grid.boxesPerCell) boxes from the trained net; the one with the highest IoU with the object is responsible (solid) and learns its coordinates, the other (dashed) is pushed towards confidence 0.",
+      gridFigure(scenes, example, output: output, targets: testTargets, grid: grid))
+    try context.figure(
+      "class-map", caption: "As the paper's Figure 2: the S × S × B boxes with line width by confidence (left), each cell coloured by its most likely class (middle; pale where the cell's largest class score is low), and the detections that remain after thresholding at \(config.drawThreshold) and NMS (right).",
+      classMapFigure(scenes, example, output: output, decoded: decoded[example], grid: grid, threshold: config.drawThreshold))
+    try context.figure(
+      "nms", caption: "Test scenes: every box whose class-specific confidence exceeds \(config.drawThreshold) (top), and what per-class NMS at IoU \(config.nmsIoU) keeps (bottom, with class and score). Ground truth dashed.",
+      nmsFigure(scenes, decoded: decoded, threshold: config.drawThreshold, nmsIoU: config.nmsIoU))
+    try context.figure(
+      "losses", caption: "Equation (3)'s four terms per training epoch (mean per scene, training mode with dropout).",
+      lossFigure(history))
+    try context.figure(
+      "errors", caption: "What the top detections are: correct (IoU > 0.5), localization errors (right class, 0.1 < IoU < 0.5, or a duplicate), similar class, other class, background (IoU < 0.1 with every object).",
+      errorFigure(errors))
+  }
+
+  /// Means of a per-step curve over each epoch.
+  static func epochMeans(_ steps: [Float], stepsPerEpoch: Int) -> [Float] {
+    guard stepsPerEpoch > 0 else { return [] }
+    return Swift.stride(from: 0, to: steps.count, by: stepsPerEpoch).map { s in
+      let part = steps[s..<min(s + stepsPerEpoch, steps.count)]
+      return part.reduce(0, +) / Float(part.count)
+    }
+  }
+
+  /// The test scene (among the first ten) with the most objects, for the single-scene figures.
+  static func exampleScene(_ scenes: FashionScenes, grid: YOLOGrid) -> Int {
+    (0..<min(10, scenes.count)).max { scenes.objects[$0].count < scenes.objects[$1].count || (scenes.objects[$0].count == scenes.objects[$1].count && $0 > $1) }!
+  }
+}
