@@ -36,10 +36,12 @@ public struct YOLOGrid: Codable, Sendable, Equatable {
   public var boxesPerImage: Int { cells * cells * boxesPerCell }
   public var cellSize: Double { imageSize / Double(cells) }
 
+  // snippet.layout
   /// Index, within one image's outputs, of box `b`'s field (0 x, 1 y, 2 sqrt w, 3 sqrt h, 4 confidence) in `cell`.
   public func boxIndex(cell: Int, box b: Int, field: Int) -> Int { (5 * b + field) * cells * cells + cell }
   /// Index of class `c`'s score in `cell`.
   public func classIndex(cell: Int, class c: Int) -> Int { (5 * boxesPerCell + c) * cells * cells + cell }
+  // snippet.end
 
   /// The cell (row S + column) holding a point, and the point's offsets within it.
   public func cell(containing x: Double, _ y: Double) -> (cell: Int, dx: Double, dy: Double) {

@@ -80,6 +80,7 @@ public struct YOLOTargets: Sendable {
         let coords: [Float] = [
           Float(dx), Float(dy), Float((truth.box.width() / grid.imageSize).squareRoot()), Float((truth.box.height() / grid.imageSize).squareRoot()),
         ]
+        // snippet.responsible
         // The responsible predictor: highest IoU, else smallest coordinate error.
         var ious: [Double] = [], errors: [Float] = []
         for b in 0..<grid.boxesPerCell {
@@ -96,6 +97,7 @@ public struct YOLOTargets: Sendable {
         }
         let k = base + grid.boxIndex(cell: cell, box: best, field: 4)
         (t.target[k], t.weight[k], t.term[k]) = (Float(ious[best]), 1, UInt8(YOLOLossTerm.object.rawValue))
+        // snippet.end
         for c in 0..<grid.classes {
           let k = base + grid.classIndex(cell: cell, class: c)
           (t.target[k], t.weight[k], t.term[k]) = (c == truth.label ? 1 : 0, 1, UInt8(YOLOLossTerm.classes.rawValue))

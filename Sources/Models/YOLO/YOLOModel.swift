@@ -20,11 +20,12 @@ public struct YOLOConfig: Codable, Sendable, Equatable {
   public var head = YOLOHead.conv
   public var channels = 64
   public var hidden = 256
-  public var dropout: Float = 0.5
+  /// Dropout before the last layer (the paper: 0.5 after its first FC layer; 0 trained best here, see the chapter).
+  public var dropout: Float = 0
   public var weights = YOLOLossWeights()
   public var trainScenes: Int
   public var epochs: Int
-  public var batchSize = 32
+  public var batchSize = 16
   public var learningRate: Float = 0.001
   public var flips = true
   public var netSeed: UInt64 = 12
@@ -34,7 +35,7 @@ public struct YOLOConfig: Codable, Sendable, Equatable {
   public static func of(_ profile: Profile) -> YOLOConfig {
     switch profile {
     case .quick: YOLOConfig(trainScenes: DetectionSuite.quick.trainScenes, epochs: 15, scenes: .quick)
-    case .full: YOLOConfig(trainScenes: DetectionSuite.full.trainScenes, epochs: 40, scenes: .full)
+    case .full: YOLOConfig(trainScenes: DetectionSuite.full.trainScenes, epochs: 20, scenes: .full)
     case .large: YOLOConfig(trainScenes: DetectionSuite.large.trainScenes, epochs: 60, scenes: .large)
     }
   }

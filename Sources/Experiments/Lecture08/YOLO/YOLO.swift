@@ -41,9 +41,10 @@ public enum YOLO: Experiment {
     public var cells = 7
     /// After conv4 + pool: conv layers (one set of weights for every cell) or the paper's two FC layers.
     public var head = YOLOHead.conv
-    public var dropout: Float = 0.5
+    public var dropout: Float = 0
     public var epochs: Int
     public var learningRate: Float = 0.001
+    public var batchSize = 16
     public var lambdaCoord: Float = 5
     public var lambdaNoobj: Float = 0.5
     /// Train on each scene's mirror image too.
@@ -69,6 +70,7 @@ public enum YOLO: Experiment {
     m.head = config.head
     m.dropout = config.dropout
     m.learningRate = config.learningRate
+    m.batchSize = config.batchSize
     m.weights = YOLOLossWeights(coord: config.lambdaCoord, noObject: config.lambdaNoobj)
     m.flips = config.flips
     return YOLOModel(config: m)
@@ -93,6 +95,8 @@ public enum YOLO: Experiment {
     context.record("trainScenes", recipe.config.trainScenes)
     context.record("testScenes", scenes.count)
     context.record("epochs", recipe.config.epochs)
+    context.record("scoreThreshold", config.scoreThreshold, format: ".3f")
+    context.record("nmsIoU", config.nmsIoU, format: ".2f")
     context.record("parameters.trunk", net.trunk.parameterCount)
     context.record("parameters.head", net.head.parameterCount)
     if let seconds = trained.trainingSeconds { context.measure("trainingSeconds", seconds, unit: "s", format: ".1f") }
@@ -132,6 +136,20 @@ public enum YOLO: Experiment {
     context.record("test.droppedFraction", Double(testTargets.dropped) / Double(objects), format: ".3f")
     context.record("train.droppedFraction", Double(history.droppedObjects) / Double(max(history.trainingObjects, 1)), format: ".3f")
     context.record("test.loss", Double(testLoss.value), format: ".3f")
+    // Confidences: responsible boxes against the others, and against their IoU (the paper's target).
+    let calibration = confidenceStatistics(output, targets: testTargets, grid: grid)
+    context.record("conf.responsible", calibration.responsible, format: ".3f")
+    context.record("conf.others", calibration.others, format: ".3f")
+    context.record("conf.iouCorrelation", calibration.correlation, format: ".2f")
+    context.record("iou.responsible", calibration.meanIoU, format: ".3f")
+    // Which predictor of a cell takes which objects (§2.2: "each predictor gets better at
+    // predicting certain sizes, aspect ratios, or classes"): share and mean shape per predictor.
+    for b in 0..<grid.boxesPerCell {
+      let taken = testTargets.responsible.enumerated().flatMap { i, list in list.filter { $0.box == b }.map { scenes.objects[i][$0.object].box } }
+      context.record("predictor\(b).share", Double(taken.count) / Double(max(objects - testTargets.dropped, 1)), format: ".2f")
+      context.record("predictor\(b).aspect", taken.isEmpty ? 0 : taken.map { $0.height() / $0.width() }.reduce(0, +) / Double(taken.count), format: ".2f")
+      context.record("predictor\(b).side", taken.isEmpty ? 0 : taken.map { ($0.area()).squareRoot() }.reduce(0, +) / Double(taken.count), unit: "px", format: ".1f")
+    }
     let epochs = recipe.config.epochs
     var lossRows: [[JSONValue]] = []
     for term in YOLOLossTerm.allCases {
@@ -178,6 +196,25 @@ public enum YOLO: Experiment {
     try context.figure(
       "errors", caption: "What the top detections are: correct (IoU > 0.5), localization errors (right class, 0.1 < IoU < 0.5, or a duplicate), similar class, other class, background (IoU < 0.1 with every object).",
       errorFigure(errors))
+  }
+
+  /// Mean confidence of responsible boxes and of the others, the correlation
+  /// of a responsible box's confidence with its IoU, and the mean IoU.
+  static func confidenceStatistics(_ output: Tensor, targets: YOLOTargets, grid: YOLOGrid) -> (responsible: Double, others: Double, correlation: Double, meanIoU: Double) {
+    var conf: [Double] = [], ious: [Double] = [], others: [Double] = []
+    for k in 0..<output.count {
+      if targets.term[k] == UInt8(YOLOLossTerm.object.rawValue) {
+        conf.append(Double(output.scalars[k]))
+        ious.append(Double(targets.target[k]))
+      } else if targets.term[k] == UInt8(YOLOLossTerm.noObject.rawValue) {
+        others.append(Double(output.scalars[k]))
+      }
+    }
+    func mean(_ v: [Double]) -> Double { v.isEmpty ? 0 : v.reduce(0, +) / Double(v.count) }
+    let (mc, mi) = (mean(conf), mean(ious))
+    let cov = zip(conf, ious).map { ($0 - mc) * ($1 - mi) }.reduce(0, +)
+    let vc = conf.map { ($0 - mc) * ($0 - mc) }.reduce(0, +), vi = ious.map { ($0 - mi) * ($0 - mi) }.reduce(0, +)
+    return (mc, mean(others), vc > 0 && vi > 0 ? cov / (vc * vi).squareRoot() : 0, mi)
   }
 
   /// Means of a per-step curve over each epoch.
