@@ -58,7 +58,7 @@ extension YOLO {
   }
 
   static func classMapFigure(_ scenes: FashionScenes, _ index: Int, output: Tensor, decoded: YOLODecoded, grid: YOLOGrid, threshold: Double) -> Figure {
-    var figure = Figure(width: 1200, height: 470, rows: 1, columns: 3)
+    var figure = Figure(width: 1400, height: 430, rows: 1, columns: 4)
     let size = grid.imageSize
     let p = output.scalars, base = index * grid.outputs
 
@@ -70,22 +70,30 @@ extension YOLO {
     }
     figure.axes[0] = boxes
 
-    var map = Axes.imagePanel(0...size, title: "class probability map (most likely class per cell)")
-    map.image(ImageRasters.rgb(scenes.images, index))
-    var present = Set<Int>()
+    var map = Axes.imagePanel(0...size, title: "class probability map")
     for cell in 0..<(grid.cells * grid.cells) {
       let scores = (0..<grid.classes).map { p[base + grid.classIndex(cell: cell, class: $0)] }
       let best = scores.indices.max { scores[$0] < scores[$1] }!
       let strength = Double(min(max(scores[best], 0), 1))
       let r = cellRect(grid, cell)
       let c = classColors[best]
-      map.rect(x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2, stroke: nil, fill: Color(red: c.red, green: c.green, blue: c.blue, alpha: 0.25 + 0.6 * strength), width: 0)
-      if strength > 0.3 { present.insert(best) }
+      // Pale where the largest class score is low (white blended in).
+      let a = 0.3 + 0.7 * strength
+      map.rect(x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2, stroke: nil,
+               fill: Color(red: a * c.red + (1 - a), green: a * c.green + (1 - a), blue: a * c.blue + (1 - a)), width: 0)
     }
-    map.cellGrid(columns: grid.cells, rows: grid.cells, x0: 0, x1: size, y0: 0, y1: size, color: Color(hex: 0xFFFFFF, alpha: 0.6), width: 1)
-    for c in present.sorted() { map.legendKey(FashionMNIST.shortClassNames[c], color: classColors[c], line: nil, marker: .square) }
-    map.legend = .outside
+    map.cellGrid(columns: grid.cells, rows: grid.cells, x0: 0, x1: size, y0: 0, y1: size, color: .white, width: 1)
+    for o in scenes.objects[index] { map.box(o.box, stroke: .black, width: 1.2, style: .dashed) }
     figure.axes[1] = map
+
+    var legend = Axes()
+    legend.decorations = false
+    legend.grid = false
+    legend.xLimits = 0...1
+    legend.yLimits = 0...1
+    for c in 0..<grid.classes { legend.legendKey(FashionMNIST.shortClassNames[c], color: classColors[c], line: nil, marker: .square) }
+    legend.legend = .upperLeft
+    figure.axes[3] = legend
 
     var final = Axes.imagePanel(0...size, title: "after threshold \(threshold) and NMS")
     final.image(ImageRasters.rgb(scenes.images, index))
@@ -125,7 +133,8 @@ extension YOLO {
     ax.xLabel = "epoch"
     ax.yLabel = "loss per scene"
     ax.yScale = .log
-    ax.legend = .upperRight
+    ax.yLimits = 0.01...10
+    ax.legend = .lowerLeft
     for term in YOLOLossTerm.allCases {
       let curve = epochMeans(history.curve(term), stepsPerEpoch: history.stepsPerEpoch)
       ax.line(x: curve.indices.map { Double($0 + 1) }, y: curve.map { Double(max($0, 1e-4)) }, label: term.label)
@@ -134,6 +143,9 @@ extension YOLO {
     return figure
   }
 
+  /// YOLO's Figure 4 (%): correct, localization, similar, other, background.
+  static let paperErrors = [65.5, 19.0, 6.75, 4.0, 4.75]
+
   static func errorFigure(_ errors: ErrorAnalysis.Breakdown) -> Figure {
     var figure = Figure(width: 760, height: 380)
     var ax = Axes()
@@ -141,9 +153,9 @@ extension YOLO {
     ax.yLabel = "share of the top detections (%)"
     let kinds = ErrorAnalysis.Kind.allCases
     ax.xTicks = kinds.enumerated().map { (Double($0.offset), $0.element.label) }
-    ax.bars(x: kinds.indices.map(Double.init), heights: kinds.map { 100 * errors.fraction($0) }, color: Color(hex: 0x0072B2))
+    ax.groupedBars([("YOLO on VOC 2007 (the paper's Figure 4)", paperErrors), ("ours", kinds.map { 100 * errors.fraction($0) })])
     ax.yLimits = 0...100
-    ax.legend = .none
+    ax.legend = .upperRight
     figure.axes[0] = ax
     return figure
   }

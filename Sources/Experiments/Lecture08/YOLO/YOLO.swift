@@ -53,7 +53,7 @@ public enum YOLO: Experiment {
     public var scoreThreshold = YOLODetector.defaultScoreThreshold
     public var nmsIoU = YOLODetector.defaultNMSIoU
     /// Detections drawn in the figures: class-specific confidence above this.
-    public var drawThreshold = 0.2
+    public var drawThreshold = 0.05
     /// Detection passes timed (best of).
     public var speedRepeats: Int
   }
@@ -185,7 +185,7 @@ public enum YOLO: Experiment {
       "grid", caption: "The 7 × 7 grid over a test scene: each object's centre (dot) falls in one cell (shaded), which must predict it. Right: that cell's B = \(grid.boxesPerCell) boxes from the trained net; the one with the highest IoU with the object is responsible (solid) and learns its coordinates, the other (dashed) is pushed towards confidence 0.",
       gridFigure(scenes, example, output: output, targets: testTargets, grid: grid))
     try context.figure(
-      "class-map", caption: "As the paper's Figure 2: the S × S × B boxes with line width by confidence (left), each cell coloured by its most likely class (middle; pale where the cell's largest class score is low), and the detections that remain after thresholding at \(config.drawThreshold) and NMS (right).",
+      "class-map", caption: "As the paper's Figure 2: the S × S × B boxes with line width by confidence (left), each cell coloured by its most likely class (middle; paler where the cell's largest class score is lower; objects dashed), and the detections that remain after thresholding at \(config.drawThreshold) and NMS (right).",
       classMapFigure(scenes, example, output: output, decoded: decoded[example], grid: grid, threshold: config.drawThreshold))
     try context.figure(
       "nms", caption: "Test scenes: every box whose class-specific confidence exceeds \(config.drawThreshold) (top), and what per-class NMS at IoU \(config.nmsIoU) keeps (bottom, with class and score). Ground truth dashed.",
@@ -194,7 +194,7 @@ public enum YOLO: Experiment {
       "losses", caption: "Equation (3)'s four terms per training epoch (mean per scene, training mode with dropout).",
       lossFigure(history))
     try context.figure(
-      "errors", caption: "What the top detections are: correct (IoU > 0.5), localization errors (right class, 0.1 < IoU < 0.5, or a duplicate), similar class, other class, background (IoU < 0.1 with every object).",
+      "errors", caption: "What the top detections are, ours beside YOLO's on VOC 2007 (the paper's Figure 4): correct (IoU > 0.5), localization errors (right class, 0.1 < IoU < 0.5, or a duplicate), similar class, other class, background (IoU < 0.1 with every object).",
       errorFigure(errors))
   }
 
