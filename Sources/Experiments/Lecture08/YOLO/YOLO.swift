@@ -36,9 +36,8 @@ public enum YOLO: Experiment {
   public static let dataFiles = FashionMNIST.files
 
   public struct Config: Codable, Sendable {
-    /// Boxes per cell (B) and cells per side (S).
+    /// Boxes per cell (B); S = 7 is fixed by the network's pooling.
     public var boxesPerCell = 2
-    public var cells = 7
     /// After conv4 + pool: conv layers (one set of weights for every cell) or the paper's two FC layers.
     public var head = YOLOHead.conv
     public var dropout: Float = 0
@@ -65,7 +64,6 @@ public enum YOLO: Experiment {
   static func model(_ config: Config, profile: Profile) -> YOLOModel {
     var m = YOLOConfig.of(profile)
     m.grid.boxesPerCell = config.boxesPerCell
-    m.grid.cells = config.cells
     m.epochs = config.epochs
     m.head = config.head
     m.dropout = config.dropout
@@ -77,7 +75,6 @@ public enum YOLO: Experiment {
   }
 
   public static func run(_ config: Config, in context: RunContext) throws {
-    precondition(config.cells == 7, "yolo: the network pools to 7 x 7 (S = 7); cells=\(config.cells) needs another head")
     // 1. Inputs: the trained network and the suite's test scenes.
     let recipe = model(config, profile: context.profile)
     let trained = try context.timed("load or train yolo") { try context.model(recipe) }
