@@ -13,6 +13,8 @@ import Tensor
 public struct YOLODecoded: Sendable {
   /// All S S B boxes of an image: box, best class, its class-specific score, index.
   public var boxes: [(box: Box, label: Int, score: Double)]
+  /// Every (box, class) above the threshold: what NMS is given.
+  public var candidates: [ScoredDetection]
   /// After thresholding and per-class NMS, by decreasing score.
   public var detections: [ScoredDetection]
 }
@@ -43,6 +45,7 @@ extension YOLOGrid {
       }
     }
     let kept = perClassNonMaxSuppression(candidates, scores: scores, classes: labels, iouThreshold: nmsIoU)
-    return YOLODecoded(boxes: all, detections: kept.map { ScoredDetection(label: labels[$0], box: candidates[$0], score: scores[$0]) })
+    let before = candidates.indices.map { ScoredDetection(label: labels[$0], box: candidates[$0], score: scores[$0]) }
+    return YOLODecoded(boxes: all, candidates: before, detections: kept.map { ScoredDetection(label: labels[$0], box: candidates[$0], score: scores[$0]) })
   }
 }

@@ -95,7 +95,7 @@ extension YOLO {
     legend.legend = .upperLeft
     figure.axes[3] = legend
 
-    var final = Axes.imagePanel(0...size, title: "after threshold \(threshold) and NMS")
+    var final = Axes.imagePanel(0...size, title: String(format: "after threshold %.2f and NMS", threshold))
     final.image(ImageRasters.rgb(scenes.images, index))
     for d in decoded.detections where d.score > threshold {
       final.box(d.box, stroke: classColors[d.label], width: 2.2, tag: String(format: "%@ %.2f", FashionMNIST.shortClassNames[d.label], d.score))
@@ -104,17 +104,18 @@ extension YOLO {
     return figure
   }
 
-  static func nmsFigure(_ scenes: FashionScenes, decoded: [YOLODecoded], threshold: Double, nmsIoU: Double) -> Figure {
+  static func nmsFigure(_ scenes: FashionScenes, output: Tensor, grid: YOLOGrid, threshold: Double, nmsIoU: Double) -> Figure {
     let shown = Array(0..<min(4, scenes.count))
     var figure = Figure(width: 1200, height: 650, rows: 2, columns: shown.count)
     let size = Double(scenes.spec.size)
     for (k, i) in shown.enumerated() {
-      let before = decoded[i].boxes.filter { $0.score > threshold }
-      var top = Axes.imagePanel(0...size, title: "before NMS: \(before.count) boxes")
+      let decoded = grid.decode(output, image: i, scoreThreshold: threshold, nmsIoU: nmsIoU)
+      let before = decoded.candidates
+      var top = Axes.imagePanel(0...size, title: "before NMS: \(before.count)")
       top.image(ImageRasters.rgb(scenes.images, i))
       for b in before { top.box(b.box, stroke: classColors[b.label], width: 1.2) }
       figure.axes[k] = top
-      let after = decoded[i].detections.filter { $0.score > threshold }
+      let after = decoded.detections
       var bottom = Axes.imagePanel(0...size, title: "after NMS: \(after.count)")
       bottom.image(ImageRasters.rgb(scenes.images, i))
       for o in scenes.objects[i] { bottom.box(o.box, stroke: .white, width: 1, style: .dashed) }
