@@ -162,6 +162,40 @@ import Testing
     }
   }
 
+  @Test func headBackwardPassesTheDotProductTest() {
+    // The new layers (conv4, leaky ReLU, pool, conv5 or fc1, leaky ReLU, last layer) on a random 14 x 14 x 64 map;
+    // a small step, so few inputs cross a kink of the leaky ReLUs or switch a max-pooling winner (1e-2 did, by a few %).
+    let grid = YOLOGrid(cells: 7, boxesPerCell: 2, classes: 10, imageSize: 128)
+    for head in [YOLOHead.conv, .fc] {
+      let net = YOLONetwork(grid: grid, head: head, channels: 8, hidden: 16, dropout: 0, seed: 5)
+      var rng = SplitMix64(seed: 11)
+      let x = Tensor.randomNormal(shape: [2, 64, 14, 14], std: 1, using: &rng)
+      let r = checkVJP(
+        { net.head.forward($0, mode: .test) },
+        vjp: { c in
+          var trace = Trace()
+          _ = net.head.forward(x, mode: .test, trace: &trace)
+          return trace.backward(seeds: [net.head.outputName: c])
+        }, at: x, step: 2e-4, using: &rng)
+      #expect(r.relativeError < 1e-2, "\(head): \(r)")
+    }
+  }
+
+  @Test func theDetectorIsForwardThenDecode() {
+    let grid = YOLOGrid(cells: 7, boxesPerCell: 2, classes: 10, imageSize: 128)
+    let net = YOLONetwork(grid: grid, head: .conv, channels: 8, hidden: 16, dropout: 0, seed: 2)
+    var rng = SplitMix64(seed: 4)
+    let images = Tensor(shape: [2, 3, 128, 128], scalars: (0..<(2 * 3 * 128 * 128)).map { _ in Float(rng.nextUniform()) })
+    let detector = YOLODetector(network: net, scoreThreshold: 0, nmsIoU: 0.5)
+    #expect(!detector.needsProposals)
+    let found = detector.detect(images, proposals: [])
+    let output = net.predict(images)
+    for i in 0..<2 {
+      #expect(found[i] == grid.decode(output, image: i, scoreThreshold: 0, nmsIoU: 0.5).detections)
+      #expect(zip(found[i], found[i].dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+  }
+
   @Test func mirroring() {
     let images = Tensor(shape: [1, 1, 1, 3], scalars: [1, 2, 3])
     #expect(YOLOModel.mirrored(images).scalars == [3, 2, 1])
