@@ -142,12 +142,17 @@ public enum YOLO: Experiment {
     context.record("iou.responsible", calibration.meanIoU, format: ".3f")
     // Which predictor of a cell takes which objects (§2.2: "each predictor gets better at
     // predicting certain sizes, aspect ratios, or classes"): share and mean shape per predictor.
+    var sides: [Double] = []
     for b in 0..<grid.boxesPerCell {
       let taken = testTargets.responsible.enumerated().flatMap { i, list in list.filter { $0.box == b }.map { scenes.objects[i][$0.object].box } }
       context.record("predictor\(b).share", Double(taken.count) / Double(max(objects - testTargets.dropped, 1)), format: ".2f")
       context.record("predictor\(b).aspect", taken.isEmpty ? 0 : taken.map { $0.height() / $0.width() }.reduce(0, +) / Double(taken.count), format: ".2f")
-      context.record("predictor\(b).side", taken.isEmpty ? 0 : taken.map { ($0.area()).squareRoot() }.reduce(0, +) / Double(taken.count), unit: "px", format: ".1f")
+      let side = taken.isEmpty ? 0 : taken.map { ($0.area()).squareRoot() }.reduce(0, +) / Double(taken.count)
+      context.record("predictor\(b).side", side, unit: "px", format: ".1f")
+      if !taken.isEmpty { sides.append(side) }
     }
+    // Which predictor takes the larger objects is up to the initialization; the ratio is not.
+    context.record("predictors.sideRatio", (sides.max() ?? 0) / max(sides.min() ?? 1, 1e-9), format: ".2f")
     let epochs = recipe.config.epochs
     var lossRows: [[JSONValue]] = []
     for term in YOLOLossTerm.allCases {
