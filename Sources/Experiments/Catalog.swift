@@ -15,6 +15,7 @@ public enum Catalog {
     RoIPooling.self,
     FastRCNNExperiment.self,
     FasterRCNNExperiment.self,
+    YOLO.self,  // chapter 12: Lecture08/YOLO
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,

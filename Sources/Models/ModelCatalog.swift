@@ -12,5 +12,6 @@ public enum ModelCatalog {
       + [RCNNModel(profile: profile)]
       + FastRCNN.Variant.allCases.map { FastRCNN($0, profile: profile) }
       + [FasterRCNN(profile: profile)]
+      + [YOLOModel(profile: profile)]
   }
 }
