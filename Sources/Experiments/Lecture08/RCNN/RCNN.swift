@@ -175,13 +175,16 @@ public enum RCNNPipeline: Experiment {
     try context.write(name, bytes)
     let onDisk = (try FileManager.default.attributesOfItem(atPath: context.folder.appendingPathComponent(name).path)[.size] as? NSNumber)?.doubleValue ?? 0
     let perImage = onDisk / Double(scenes.count)
-    let perProposal = Double(rc.suite.proposalsPerScene) * Double(128 + 1024) * 4
+    // Selective Search may return fewer than `proposalsPerScene` boxes for a scene: the arithmetic uses the boxes written.
+    let proposalsPerImage = Double(regions) / Double(max(scenes.count, 1))
+    let perProposal = proposalsPerImage * Double(128 + 1024) * 4
     context.record("cache.scenes", scenes.count)
     context.record("cache.regions", regions)
+    context.record("cache.proposalsPerImage", proposalsPerImage, format: ".0f")
     context.record("cache.bytes", onDisk, unit: "B", format: ".0f")
     context.record("cache.kbPerImage", perImage / 1024, unit: "KiB", format: ".0f")
     context.record("cache.expectedKBPerImage", perProposal / 1024, unit: "KiB", format: ".0f")
-    context.record("cache.fc7KBPerImage", Double(rc.suite.proposalsPerScene) * 128 * 4 / 1024, unit: "KiB", format: ".0f")
+    context.record("cache.fc7KBPerImage", proposalsPerImage * 128 * 4 / 1024, unit: "KiB", format: ".0f")
     context.record("cache.trainSetMB", perImage * Double(rc.suite.trainScenes) / 1e6, unit: "MB", format: ".0f")
     let vocBytes = voc.images * voc.proposals * voc.features * 4
     context.record("cache.vocGB", vocBytes / 1e9, unit: "GB", format: ".0f")
