@@ -21,7 +21,9 @@ public struct FastRCNNDetector: SceneDetector {
 
   /// The fine-tuned Fast R-CNN of `profile`, from the cache (or trained now).
   public static func load(profile: Profile, context: RunContext) throws -> FastRCNNDetector {
-    let trained = try context.model(FastRCNN(.fineTuned, profile: profile))
+    let model = FastRCNN(.fineTuned, profile: profile)
+    _ = try context.model(SceneClassifier(config: model.config.classifier))  // trained first, so it is not in Fast R-CNN's training time
+    let trained = try context.model(model)
     return FastRCNNDetector(network: trained.network, trainingSeconds: trained.trainingSeconds)
   }
 

@@ -55,6 +55,9 @@ public struct FastRCNNHistory: Codable, Sendable {
   public var foreground: [Int] = []
   /// Regions per minibatch.
   public var regions: [Int] = []
+  /// Wall-clock seconds of the training loop alone (without the training scenes' proposals and the
+  /// scene classifier, which `Trained.trainingSeconds` may include); a record, not a measurement of this run.
+  public var loopSeconds: Double = 0
 }
 
 public struct FastRCNN: TrainedModel {

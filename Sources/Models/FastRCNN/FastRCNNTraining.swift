@@ -11,6 +11,7 @@
 // mode). Randomness: scene order and region draws from generators derived
 // from the run's seed and the model's name.
 import Datasets
+import Foundation
 import Detection
 import ExperimentKit
 import Layers
@@ -27,6 +28,7 @@ enum FastRCNNTraining {
     var adam = Adam(learningRate: config.learningRate)
     let parameters = net.trainedTrunk.parameters + net.head.layers.parameters
     let loop = TrainingLoop(label: label, examples: scenes.count, batchSize: config.imagesPerBatch, epochs: config.epochs)
+    let start = Date()
     loop.run(using: &order) { step in
       adam.learningRate = LearningRateSchedule.cosine(config.learningRate, step: step.index, total: step.totalSteps)
       var regions: [[RegionSampler.Region]] = []
@@ -42,6 +44,7 @@ enum FastRCNNTraining {
       let labels = regions.joined().map(\.label)
       return .init(loss: r.total, correct: zip(r.predicted, labels).filter { $0 == $1 }.count, counted: labels.count)
     }
+    history.loopSeconds = Date().timeIntervalSince(start)
     return history
   }
 

@@ -84,6 +84,7 @@ public enum FastRCNNExperiment: Experiment {
     let sampled = sampledRegions(train, trainProposals, model, context: context)
 
     // 2. The two networks (cached), trained end to end or with frozen conv layers.
+    _ = try context.model(SceneClassifier(config: model.classifier))  // first, so it is not in Fast R-CNN's training time
     var nets: [FastRCNN.Variant: Trained<FastRCNN>] = [:]
     for v in FastRCNN.Variant.allCases {
       nets[v] = try context.timed("load or train \(v.rawValue)") { try context.model(FastRCNN(v, config: model)) }
@@ -96,7 +97,8 @@ public enum FastRCNNExperiment: Experiment {
     context.record("params.trained.fineTuned", (tuned.network.trainedTrunk.parameterCount + tuned.network.head.layers.parameterCount))
     context.record("params.trained.frozen", frozen.network.head.layers.parameterCount)
     for (v, t) in nets {
-      if let s = t.trainingSeconds { context.measure("time.train.\(v.rawValue)", s, unit: "s", format: ".1f") }
+      context.measure("time.train.\(v.rawValue)", t.history.loopSeconds, unit: "s", format: ".1f")
+      if let s = t.trainingSeconds { context.measure("time.train.recorded.\(v.rawValue)", s, unit: "s", format: ".1f") }
     }
 
     // 3. Detection: VOC 2007 mAP of both on the same test scenes and proposals.
