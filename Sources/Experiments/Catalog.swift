@@ -16,6 +16,7 @@ public enum Catalog {
     FastRCNNExperiment.self,
     FasterRCNNExperiment.self,
     YOLO.self,  // chapter 12: Lecture08/YOLO
+    SpeedTables.self,  // chapter 13: Lecture08/SpeedTables, after every detector it times
     MeanAveragePrecision.self,
     SpatialTransformers.self,
     FiltersAndPatches.self,
