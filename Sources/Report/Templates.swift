@@ -153,7 +153,7 @@ enum Templates {
     table { border-collapse: collapse; font-family: "DejaVu Sans", "WenQuanYi Micro Hei", sans-serif; font-size: .85rem; margin: 1rem 0; width: 100%; }
     @media (max-width: 700px) { table { display: block; overflow-x: auto; } }
     .katex-display { overflow-x: auto; overflow-y: hidden; padding: .2rem 0; }
-    figcaption, p code, li code, td code { overflow-wrap: anywhere; }
+    figcaption, p code, li code, td code, li a, td a { overflow-wrap: anywhere; }  /* long URLs in reference lists */
     article img, article svg, article video { max-width: 100%; height: auto; }
     th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
     th { border-bottom: 2px solid #bbb; }
