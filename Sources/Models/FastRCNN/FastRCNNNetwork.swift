@@ -41,13 +41,19 @@ public final class FastRCNNNetwork {
 
   /// Copies the scene classifier's trunk (conv1 ... bn3) and `cls.fc1` (into `head.fc`).
   public func load(from classifier: LocalizationNetwork) {
+    Self.copyTrunk(of: classifier, into: trunk)
+    head.initializeHidden(from: classifier.hiddenLayer)
+  }
+
+  /// Sets every parameter of `trunk` to the scene classifier's parameter of the same name
+  /// (the conv trunk shared by Fast and Faster R-CNN).
+  public static func copyTrunk(of classifier: LocalizationNetwork, into trunk: Sequential) {
     var tensors: [String: Tensor] = [:]
     for (name, p) in classifier.trunk.namedParameters { tensors[name] = p.value }
     for (name, p) in trunk.namedParameters {
-      guard let t = tensors[name] else { preconditionFailure("FastRCNNNetwork.load: the classifier has no \(name)") }
+      guard let t = tensors[name] else { preconditionFailure("copyTrunk: the scene classifier has no \(name)") }
       p.value = t
     }
-    head.initializeHidden(from: classifier.hiddenLayer)
   }
 
   /// The shared conv map (N, 64, 28, 28) of scenes (N, 3, 128, 128), in test mode.

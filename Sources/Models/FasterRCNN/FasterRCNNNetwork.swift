@@ -41,12 +41,7 @@ public final class FasterRCNNNetwork {
 
   /// Starts the trunk from the scene classifier's conv layers and the head's FC from its `cls.fc1`.
   public func initialize(from classifier: LocalizationNetwork) {
-    var tensors: [String: Tensor] = [:]
-    for (name, p) in classifier.trunk.namedParameters { tensors[name] = p.value }
-    for (name, p) in trunk.namedParameters {
-      guard let t = tensors[name] else { preconditionFailure("FasterRCNNNetwork: the classifier has no \(name)") }
-      p.value = t
-    }
+    FastRCNNNetwork.copyTrunk(of: classifier, into: trunk)
     head.initializeHidden(from: classifier.hiddenLayer)
   }
 
