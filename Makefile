@@ -28,7 +28,7 @@ test:
 	$(RELEASE) all --profile quick --threads $(THREADS) --out .build/quick-results
 	$(RELEASE) verify --results .build/quick-results --junit .build/quick-results/verify.xml
 	$(RELEASE) report --results .build/quick-results --site .build/quick-report --pdf
-	$(RELEASE) check-site --site .build/quick-report --width 420
+	$(RELEASE) check-site --site .build/quick-report  # at 420 px (overflow) and 1300 px (figure text as displayed)
 
 # A one-node Slurm cluster on this machine runs three quick shards; their merge
 # must equal the single-process run that `make test` left in .build/quick-results.

@@ -23,25 +23,32 @@ public enum ReferenceTimes {
     }
   }
 
+  /// Measured 2026-12-03: `make test`'s quick run on a clean clone (empty model cache, --threads 2; AMD EPYC, 2 vCPUs, AVX-512).
   static let quick: [String: Double] = [
-    "adversarial": 82.9,
-    "class-visualization": 37.6,
-    "classifier": 28.0,
-    "fashion-scenes": 5.3,
-    "feature-inversion": 22.8,
-    "filters-and-patches": 4.0,
-    "hog-detector": 22.1,
-    "localization-regression": 42.6,
-    "map-evaluation": 0.6,
-    "neural-style": 9.1,
-    "occlusion": 3.7,
-    "pose-regression": 7.5,
-    "region-proposals": 8.2,  // issue 17: measured under load (load average 12; user time 3.1 s), pessimistic
-    "roi-pooling": 1.3,
-    "saliency": 5.0,
-    "sliding-window": 7.1,
-    "spatial-transformer": 35.6,
-    "tsne": 30.6,
+    "adversarial": 14.3,
+    "class-visualization": 2.9,
+    "classifier": 6.1,
+    "deepdream": 1.1,
+    "fashion-scenes": 0.7,
+    "fast-rcnn": 24.4,
+    "faster-rcnn": 16.9,
+    "feature-inversion": 2.4,
+    "filters-and-patches": 1.0,
+    "hog-detector": 4.7,
+    "localization-regression": 13.9,
+    "map-evaluation": 0.2,
+    "neural-style": 2.8,
+    "occlusion": 0.6,
+    "pose-regression": 2.2,
+    "rcnn": 39.8,
+    "region-proposals": 1.9,
+    "roi-pooling": 0.3,
+    "saliency": 0.9,
+    "sliding-window": 1.8,
+    "spatial-transformer": 9.8,
+    "speed-tables": 4.6,
+    "tsne": 8.3,
+    "yolo": 5.6,
   ]
   /// Not measured yet on this code for most experiments: those count the 60 s fallback.
   static let full: [String: Double] = [
