@@ -72,7 +72,7 @@ public enum SpeedTables: Experiment {
       rows.append(row)
       record(row, context: context)
     }
-    try recordComparisons(rows, context: context)
+    recordComparisons(rows, context: context)
 
     // 3. Tables and figures.
     // The times are noisy, so they go to timings.json (the chapter's ledger quotes
@@ -107,7 +107,7 @@ public enum SpeedTables: Experiment {
   }
 
   /// The lecture's ratios, as measured in this run.
-  static func recordComparisons(_ rows: [Row], context: RunContext) throws {
+  static func recordComparisons(_ rows: [Row], context: RunContext) {
     func row(_ key: String) -> Row { rows.first { $0.entry.key == key }! }
     let rcnn = row("rcnn"), fast = row("fastRcnn"), faster = row("fasterRcnn"), yolo = row("yolo")
     context.measure("speedup.fastOverRcnn", rcnn.seconds / fast.seconds, format: ".1f", description: "R-CNN's test time over Fast R-CNN's, proposals excluded (Fast R-CNN Table 4: 146x)")
