@@ -102,3 +102,53 @@ func storeRow<V: SIMD>(_ c: UnsafeMutablePointer<Float>, _ x0: V, _ x1: V, alpha
     p.storeBytes(of: x1 * alpha + old1 * beta, toByteOffset: offset, as: V.self)
   }
 }
+
+/// The tile of a strip at most one vector wide (C's right edge): 6 rows of
+/// one V each, six accumulators, the same fused multiply-adds in the same
+/// k order as `microKernel` (so the same bits), at half or a quarter of its
+/// cost where the edge strip would otherwise be computed 2W wide.
+@inlinable @inline(__always)
+func narrowMicroKernel<V: SIMD>(
+  _ vector: V.Type, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int, alpha: Float, beta: Float,
+  c: UnsafeMutablePointer<Float>, rowStride: Int, columnStride: Int, height: Int, width: Int
+) where V.Scalar == Float {
+  let w = V.scalarCount
+  var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+  var pa = a
+  var pb = UnsafeRawPointer(b)
+  let step = bStride &* MemoryLayout<Float>.stride
+  for _ in 0..<k {
+    let b0 = pb.loadUnaligned(as: V.self)
+    c0.addProduct(V(repeating: pa[0]), b0)
+    c1.addProduct(V(repeating: pa[1]), b0)
+    c2.addProduct(V(repeating: pa[2]), b0)
+    c3.addProduct(V(repeating: pa[3]), b0)
+    c4.addProduct(V(repeating: pa[4]), b0)
+    c5.addProduct(V(repeating: pa[5]), b0)
+    pa += 6
+    pb += step
+  }
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: 6 &* w) { buffer in
+    let tile = UnsafeMutableRawPointer(buffer.baseAddress!)
+    let rowBytes = w &* MemoryLayout<Float>.stride
+    tile.storeBytes(of: c0, as: V.self)
+    tile.storeBytes(of: c1, toByteOffset: rowBytes, as: V.self)
+    tile.storeBytes(of: c2, toByteOffset: 2 &* rowBytes, as: V.self)
+    tile.storeBytes(of: c3, toByteOffset: 3 &* rowBytes, as: V.self)
+    tile.storeBytes(of: c4, toByteOffset: 4 &* rowBytes, as: V.self)
+    tile.storeBytes(of: c5, toByteOffset: 5 &* rowBytes, as: V.self)
+    let values = buffer.baseAddress!
+    for r in 0..<height {
+      let source = values + r &* w
+      let target = c + r &* rowStride
+      if beta == 0 {
+        for j in 0..<width { target[j &* columnStride] = alpha * source[j] }
+      } else {
+        for j in 0..<width {
+          let p = target + j &* columnStride
+          p.pointee = alpha * source[j] + beta * p.pointee
+        }
+      }
+    }
+  }
+}

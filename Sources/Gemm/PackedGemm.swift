@@ -87,6 +87,11 @@ public func packedGemm<V: SIMD & SendableMetatype>(
     scaleResult(m: m, n: n, beta: beta, c: c)
     return
   }
+  // A narrow C whose operands both run along k: dot products, no packing.
+  if prefersDotProducts(m: m, n: n, k: k, a: a, b: b) {
+    dotProductGemm(vector, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, threads: threads)
+    return
+  }
   // A product with few columns and many rows wastes most of each NR-wide
   // strip; its transpose (Cᵀ = Bᵀ Aᵀ) fills the strips instead.
   let nr = 2 &* V.scalarCount
@@ -179,11 +184,21 @@ func serialPackedGemm<V: SIMD>(
             let height = min(mr, mc &- ir)
             let tile = c.base + ((ic &+ ir) &* c.rowStride &+ (jc &+ jr) &* c.columnStride)
             let inPlace = jr < wholeStrips
-            microKernel(
-              vector, k: kc, a: packedA + ir &* kc,
-              b: inPlace ? b.base + (pc &* b.rowStride &+ jc &+ jr) : UnsafePointer(packedB + jr &* kc),
-              bStride: inPlace ? b.rowStride : nr, alpha: alpha, beta: betaHere,
-              c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+            let stripB = inPlace ? b.base + (pc &* b.rowStride &+ jc &+ jr) : UnsafePointer(packedB + jr &* kc)
+            let stride = inPlace ? b.rowStride : nr
+            if width > V.scalarCount {
+              microKernel(
+                vector, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
+                c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+            } else if width > 8 || V.scalarCount == 8 {
+              narrowMicroKernel(
+                vector, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
+                c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+            } else {
+              narrowMicroKernel(
+                SIMD8<Float>.self, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
+                c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+            }
             ir &+= mr
           }
           jr &+= nr

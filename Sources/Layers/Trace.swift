@@ -18,7 +18,12 @@ public struct Trace {
 
   private(set) var steps: [Step] = []
 
-  public init() {}
+  /// Whether Sequential may run a ReLU and the MaxPool2D after it as one
+  /// step (recorded under the pool's name; the ReLU's output is then not
+  /// kept, so `activation` and seeds cannot name it). Same gradients.
+  public let fusesReLUPool: Bool
+
+  public init(fusingReLUPool: Bool = false) { fusesReLUPool = fusingReLUPool }
 
   mutating func record<L: Layer>(_ layer: L, output: Tensor, cache: L.Cache) {
     steps.append(
@@ -28,6 +33,11 @@ public struct Trace {
   }
 
   /// Names of the traced layers, in forward order.
+  mutating func recordFused(name: String, output: Tensor, cache: ReLUMaxPool.Cache) {
+    let pullback: (Tensor, BackwardRule) -> Tensor = { dout, rule in ReLUMaxPool.backward(dout, cache: cache, rule: rule) }
+    steps.append(Step(name: name, output: output, pullback: pullback, parameterPullback: { _ = pullback($0, .gradient) }))
+  }
+
   public var layerNames: [String] { steps.map(\.name) }
 
   /// The output of the named layer in this pass, or nil.

@@ -8,7 +8,7 @@ import Tensor
 public func trainStep(
   _ net: Sequential, images: Tensor, labels: [Int], optimizer: inout some Optimizer
 ) -> (loss: Float, correct: Int) {
-  var trace = Trace()
+  var trace = Trace(fusingReLUPool: true)
   let logits = net.forward(images, mode: .train, trace: &trace)
   let (loss, dlogits) = softmaxCrossEntropy(logits: logits, labels: labels)
   net.zeroGrad()

@@ -52,6 +52,7 @@ public enum BenchmarkSuite {
     var results: [BenchmarkResult] = []
     let threadsBefore = BLAS.threads
     defer { BLAS.setThreads(threadsBefore) }
+    log(try ConvGemmShapes.run(repeats: repeats, log: log))
     for threads in [1, 2] {
       BLAS.setThreads(threads)
       let peak = try sgemm(repeats: repeats, threads: threads, log: log)
@@ -66,6 +67,13 @@ public enum BenchmarkSuite {
       }
     }
     return results
+  }
+
+  /// The matrix products of one ConvNet training step, packed beside OpenBLAS (one thread).
+  public static func gemmShapes(repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
+    Memory.keepLargeAllocations()
+    log(try ConvGemmShapes.run(repeats: repeats, log: log))
+    return []
   }
 
   /// Best wall time of `repeats` runs of `body`.

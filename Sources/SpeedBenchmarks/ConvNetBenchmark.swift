@@ -4,7 +4,8 @@
 // fast convolution against the naive loops, and the whole network's backward
 // pass by the dot-product test. Also reports the share of the sgemm peak the
 // convolution layers reach (forward + both backward products, FLOPs counted
-// as 2 * multiply-adds).
+// as 2 * multiply-adds), each step's time (ConvNetLayerProfile.swift), and
+// PyTorch's speed on the same net in the same run (ConvNetTorchPeer.swift).
 import Datasets
 import Foundation
 import Layers
@@ -30,25 +31,38 @@ enum ConvNetBenchmark {
     let batches = (0..<20).map { b in (data.slice((b * batch)..<((b + 1) * batch)), Array(labels[(b * batch)..<((b + 1) * batch)])) }
     for (x, y) in batches.prefix(2) { trainStep(net, images: x, labels: y, optimizer: &sgd) }  // warm up
     var rounds: [Double] = []
-    for _ in 0..<max(3, repeats) {
-      let start = DispatchTime.now().uptimeNanoseconds
-      for (x, y) in batches { trainStep(net, images: x, labels: y, optimizer: &sgd) }
-      rounds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    func timeRounds(_ count: Int) {
+      for _ in 0..<count {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for (x, y) in batches { trainStep(net, images: x, labels: y, optimizer: &sgd) }
+        rounds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      }
     }
+    var inferBest = Double.infinity
+    func timeInference() {
+      for _ in 0..<3 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for (x, _) in batches { _ = net.forward(x, mode: .test).argmaxRows() }
+        inferBest = min(inferBest, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+      }
+    }
+    // Ours, then PyTorch, then ours again: the best of both blocks is
+    // compared with PyTorch's best, so a host that slows down during the
+    // run penalises neither side alone.
+    timeRounds(max(3, repeats))
+    timeInference()
+    let torch = try ConvNetTorchPeer.run(net: net, images: data, labels: labels, threads: threads, log: log)
+    timeRounds(max(3, repeats))
+    timeInference()
     // The best round is the machine's speed; the median shows how much a
     // shared host took away (on the development VM it often does).
     let best = rounds.min() ?? .infinity
     let median = rounds.sorted()[rounds.count / 2]
     let trainRate = Double(batches.count * batch) / best
     let medianRate = Double(batches.count * batch) / median
-    var inferBest = Double.infinity
-    for _ in 0..<3 {
-      let start = DispatchTime.now().uptimeNanoseconds
-      for (x, _) in batches { _ = net.forward(x, mode: .test).argmaxRows() }
-      inferBest = min(inferBest, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
     let inferRate = Double(batches.count * batch) / inferBest
-    log("convnet, \(threads) thread(s), ms per batch of 64 (forward / backward): " + layerTimes(net, batches[0].0))
+    let profile = LayerProfile.measure(net, batches[0].0, labels: batches[0].1, stepMs: 1e3 * best / Double(batches.count))
+    log(profile.text(peak: sgemmPeak, threads: threads))
 
     // The conv layers alone: forward + backward on one batch.
     guard let conv1 = net.layers[0] as? Conv2D, let conv2 = net.layers[3] as? Conv2D else {
@@ -69,7 +83,7 @@ enum ConvNetBenchmark {
     let macs = Double(batch) * (28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9)  // per forward
     let convRate = 3 * 2 * macs / convBest / 1e9
     let t = "\(threads) thread\(threads == 1 ? "" : "s")"
-    return [
+    var results = [
       BenchmarkResult(
         name: "ConvNet training, batch 64, \(t)", seconds: best / Double(batches.count), throughput: trainRate, unit: "images/s",
         validation: "conv = naive; dot-product test; median of \(rounds.count) rounds \(String(format: "%.0f", medianRate)) images/s"),
@@ -78,35 +92,16 @@ enum ConvNetBenchmark {
         name: "conv layers fwd+bwd, batch 64, \(t): \(String(format: "%.0f", 100 * convRate / sgemmPeak))% of the sgemm peak", seconds: convBest,
         throughput: convRate, unit: "GFLOP/s", validation: "same net"),
     ]
-  }
-
-  /// Forward and backward wall time of each layer on one batch (best of 5).
-  static func layerTimes(_ net: Sequential, _ x: Tensor) -> String {
-    var forward = [Double](repeating: .infinity, count: net.layers.count)
-    var backward = forward
-    for _ in 0..<5 {
-      var h = x
-      var pullbacks: [(Tensor) -> Tensor] = []
-      for (i, layer) in net.layers.enumerated() {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let (y, pullback) = timedForward(layer, h)
-        forward[i] = min(forward[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        pullbacks.append(pullback)
-        h = y
-      }
-      var g = h
-      for i in net.layers.indices.reversed() {
-        let start = DispatchTime.now().uptimeNanoseconds
-        g = pullbacks[i](g)
-        backward[i] = min(backward[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-      }
+    if let torch {
+      let check = String(format: "same weights, logits within %.1e", torch.logitsDifference)
+      results.append(BenchmarkResult(
+        name: "PyTorch \(torch.version) training, batch 64, \(t): ours is \(String(format: "%.2f", trainRate / torch.trainImagesPerSecond))x",
+        seconds: Double(batch) / torch.trainImagesPerSecond, throughput: torch.trainImagesPerSecond, unit: "images/s", validation: check))
+      results.append(BenchmarkResult(
+        name: "PyTorch \(torch.version) inference, batch 64, \(t): ours is \(String(format: "%.2f", inferRate / torch.inferImagesPerSecond))x",
+        seconds: Double(batch) / torch.inferImagesPerSecond, throughput: torch.inferImagesPerSecond, unit: "images/s", validation: check))
     }
-    return net.layers.indices.map { "\(net.layers[$0].name) \(String(format: "%.1f/%.1f", forward[$0], backward[$0]))" }.joined(separator: ", ")
-  }
-
-  static func timedForward<L: Layer>(_ layer: L, _ x: Tensor) -> (Tensor, (Tensor) -> Tensor) {
-    let (y, cache) = layer.forward(x, mode: .train)
-    return (y, { layer.backward($0, cache: cache, rule: .gradient) })
+    return results
   }
 
   static func validate(_ net: Sequential, _ x: Tensor, log: (String) -> Void) throws {

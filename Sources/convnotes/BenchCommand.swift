@@ -29,6 +29,9 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Run only sgemm and the ConvNet benchmarks (1 and 2 threads).")
   var convnet = false
 
+  @Flag(help: "Run only the matrix products of one ConvNet training step, the packed kernel beside OpenBLAS (one thread).")
+  var gemm = false
+
   @Flag(help: "Run only Selective Search (fast) on a 512 x 512 photo, beside OpenCV's when importable.")
   var proposals = false
 
@@ -40,8 +43,8 @@ struct BenchCommand: ParsableCommand {
 
   func validate() throws {
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
-    guard [tsne, convnet, proposals, hog, roi].filter({ $0 }).count <= 1 else {
-      throw ValidationError("--tsne, --convnet, --proposals, --hog and --roi each select one benchmark; pass one of them")
+    guard [tsne, convnet, gemm, proposals, hog, roi].filter({ $0 }).count <= 1 else {
+      throw ValidationError("--tsne, --convnet, --gemm, --proposals, --hog and --roi each select one benchmark; pass one of them")
     }
     guard RepulsionMethod(rawValue: tsneMethod) != nil else {
       throw ValidationError("--tsne-method must be one of \(RepulsionMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \(tsneMethod)")
@@ -67,6 +70,8 @@ struct BenchCommand: ParsableCommand {
       ? try BenchmarkSuite.roiAlign(repeats: repeats, log: log)
       : tsne
       ? try TSNEBenchmark.run(sizes: parsedSizes ?? [], method: RepulsionMethod(rawValue: tsneMethod) ?? .auto, threads: BLAS.threads, log: log)
+      : gemm
+      ? try BenchmarkSuite.gemmShapes(repeats: repeats, log: log)
       : convnet ? try BenchmarkSuite.convNet(repeats: repeats, log: log) : try BenchmarkSuite.runAll(repeats: repeats, log: log)
     print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results), terminator: "")
   }

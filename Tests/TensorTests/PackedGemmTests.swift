@@ -91,6 +91,27 @@ struct PackedGemmTests {
     #expect(product(1).map(\.bitPattern) == product(2).map(\.bitPattern))
   }
 
+  /// The dot-product path (a narrow C, both operands along k: a first conv
+  /// layer's dW) splits rows of C between threads without changing a bit.
+  @Test(arguments: kernels.filter { $0 != .openblas })
+  func dotProductPathSameBitsOnOneAndTwoThreads(kernel: GemmKernel) {
+    var rng = SplitMix64(seed: 6)
+    let (m, n, k) = (64, 9, 787)
+    let a = Self.random(m * k, &rng), b = Self.random(n * k, &rng)
+    func product(_ threads: Int) -> [Float] {
+      var c = [Float](repeating: 0.5, count: m * n)
+      c.withUnsafeMutableBufferPointer { pc in
+        Parallel.$threadOverride.withValue(threads) {
+          BLAS.sgemm(
+            kernel: kernel, transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: k,
+            beta: 1, c: pc.baseAddress!, ldc: n)
+        }
+      }
+      return c
+    }
+    #expect(product(1).map(\.bitPattern) == product(2).map(\.bitPattern))
+  }
+
   @Test func emptyProductsScaleC() {
     for kernel in Self.kernels {
       var c: [Float] = [1, 2, 3, 4]
