@@ -158,12 +158,7 @@ public final class Conv2D: Layer {
                   BLAS.sgemm(
                     transposeA: false, transposeB: true, m: f, n: rows, k: plane, alpha: 1, a: dn, lda: plane,
                     b: col, ldb: plane, beta: 1, c: dW, ldc: rows, threads: gemmThreads)
-                  for k in 0..<f {
-                    var sum: Float = 0
-                    let row = dn + k * plane
-                    for i in 0..<plane { sum += row[i] }
-                    db[k] += sum
-                  }
+                  for k in 0..<f { db[k] += contiguousSum(dn + k * plane, count: plane) }
                   if let dx {
                     BLAS.sgemm(
                       transposeA: true, transposeB: false, m: rows, n: plane, k: f, alpha: 1, a: pw.base, lda: rows,

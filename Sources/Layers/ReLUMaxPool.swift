@@ -44,14 +44,22 @@ public enum ReLUMaxPool {
                   let r0 = (2 &* i) &* w, r1 = r0 &+ w
                   for j in 0..<ow {
                     let k = r0 &+ 2 &* j, k2 = r1 &+ 2 &* j
+                    // Selects, not branches: which element wins is data-dependent
+                    // and mispredicted branches cost more than the comparisons.
                     var best = k
                     var value = max(src[k], 0)
                     let v1 = max(src[k &+ 1], 0)
-                    if v1 > value { (best, value) = (k &+ 1, v1) }
+                    let m1 = v1 > value
+                    value = m1 ? v1 : value
+                    best = m1 ? k &+ 1 : best
                     let v2 = max(src[k2], 0)
-                    if v2 > value { (best, value) = (k2, v2) }
+                    let m2 = v2 > value
+                    value = m2 ? v2 : value
+                    best = m2 ? k2 : best
                     let v3 = max(src[k2 &+ 1], 0)
-                    if v3 > value { (best, value) = (k2 &+ 1, v3) }
+                    let m3 = v3 > value
+                    value = m3 ? v3 : value
+                    best = m3 ? k2 &+ 1 : best
                     dst[i &* ow &+ j] = value
                     arg[i &* ow &+ j] = Int32(truncatingIfNeeded: best)
                   }

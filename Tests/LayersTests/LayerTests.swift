@@ -255,7 +255,8 @@ struct ParallelTests {
       var col = Tensor(zeros: [g.rows, g.columns])
       x.withPointer { px in col.withMutablePointer { im2col(px, g, into: $0) } }
       var back = Tensor(zeros: x.shape)
-      col.withPointer { pc in back.withMutablePointer { col2im(pc, g, into: $0) } }
+      var scratch = col
+      scratch.withMutablePointer { pc in back.withMutablePointer { col2im(pc, g, into: $0) } }
       return [y, z, dz, dy, col, back]
     }
     let one = Parallel.$threadOverride.withValue(1) { run() }
