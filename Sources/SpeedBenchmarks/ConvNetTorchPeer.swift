@@ -51,44 +51,27 @@ enum ConvNetTorchPeer {
     print(batches * 64 / best_train, batches * 64 / best_infer, torch.__version__)
     """
 
-  static func write(_ values: [Float], _ url: URL) throws {
-    try values.withUnsafeBufferPointer { try Data(buffer: $0).write(to: url) }
-  }
-
   /// nil (with a log line) when python3 or torch is missing.
   static func run(net: Sequential, images: Tensor, labels: [Int], threads: Int, log: (String) -> Void) throws -> TorchConvNetSpeed? {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convnotes-convnet-\(ProcessInfo.processInfo.processIdentifier)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try PythonPeer.scratchFolder("convnet")
     defer { try? FileManager.default.removeItem(at: folder) }
-    try write(images.scalars, folder.appendingPathComponent("images.f32"))
+    try PythonPeer.write(images.scalars, folder.appendingPathComponent("images.f32"))
     try labels.map(Int64.init).withUnsafeBufferPointer { try Data(buffer: $0).write(to: folder.appendingPathComponent("labels.i64")) }
     for (name, parameter) in net.namedParameters {
-      try write(parameter.value.scalars, folder.appendingPathComponent(name + ".f32"))
+      try PythonPeer.write(parameter.value.scalars, folder.appendingPathComponent(name + ".f32"))
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, folder.path, String(threads), String(images.shape[0])]
-    let out = Pipe()
-    (process.standardOutput, process.standardError) = (out, FileHandle.nullDevice)
-    do { try process.run() } catch {
-      log("convnet: no python3 (\(error)); PyTorch not timed")
-      return nil
+    guard let parts = PythonPeer.run(script, arguments: [folder.path, String(threads), String(images.shape[0])], what: "convnet", log: log)
+    else { return nil }
+    guard parts.count == 3, let train = Double(parts[0]), let infer = Double(parts[1]) else {
+      throw BenchmarkError("convnet: the PyTorch script printed \(parts), expected two rates and a version")
     }
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    let parts = text.split(separator: " ")
-    guard process.terminationStatus == 0, parts.count == 3, let train = Double(parts[0]), let infer = Double(parts[1]) else {
-      log("convnet: python3 cannot import torch (exit \(process.terminationStatus)); PyTorch not timed (scripts/crosscheck_convnet.py)")
-      return nil
-    }
-    let data = try Data(contentsOf: folder.appendingPathComponent("logits.f32"))
-    let theirs = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    let theirs = try PythonPeer.read(folder.appendingPathComponent("logits.f32"))
     let ours = net.forward(images.slice(0..<64), mode: .test)
     guard theirs.count == ours.count else { throw BenchmarkError("convnet: PyTorch wrote \(theirs.count) logits, expected \(ours.count)") }
     let worst = zip(theirs, ours.scalars).map { abs($0 - $1) }.max() ?? 0
     guard worst < 1e-3 else { throw BenchmarkError("convnet: PyTorch's logits on the same weights differ from ours by \(worst)") }
     return TorchConvNetSpeed(
-      trainImagesPerSecond: train, inferImagesPerSecond: infer, version: parts[2].trimmingCharacters(in: .whitespacesAndNewlines),
+      trainImagesPerSecond: train, inferImagesPerSecond: infer, version: String(parts[2]),
       logitsDifference: worst)
   }
 }

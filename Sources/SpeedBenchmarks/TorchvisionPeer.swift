@@ -28,12 +28,9 @@ enum TorchvisionPeer {
         best = min(best, time.perf_counter() - t0)
     out.detach().numpy().astype(np.float32).tofile(folder + "/out.f32")
     xs.grad.numpy().astype(np.float32).tofile(folder + "/grad.f32")
-    print(best, torch.__version__)
+    import torchvision
+    print(best, torchvision.__version__)
     """
-
-  static func write(_ values: [Float], _ url: URL) throws {
-    try values.withUnsafeBufferPointer { try Data(buffer: $0).write(to: url) }
-  }
 
   /// `op` is "align" (sampling_ratio 2, aligned) or "pool".
   static func run(
@@ -41,31 +38,20 @@ enum TorchvisionPeer {
     log: (String) -> Void
   ) throws -> BenchmarkResult? {
     let name = "roi_\(op)"
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convnotes-roi-\(ProcessInfo.processInfo.processIdentifier)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let folder = try PythonPeer.scratchFolder("roi")
     defer { try? FileManager.default.removeItem(at: folder) }
-    try write(w.features.scalars, folder.appendingPathComponent("features.f32"))
-    try write(w.rois.flatMap { [Float($0.batchIndex), $0.x1, $0.y1, $0.x2, $0.y2] }, folder.appendingPathComponent("rois.f32"))
-    try write(w.dout.scalars, folder.appendingPathComponent("dout.f32"))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, folder.path, String(repeats), String(w.features.shape[1]), String(w.features.shape[2]), String(w.rois.count), op]
-    let out = Pipe()
-    (process.standardOutput, process.standardError) = (out, FileHandle.nullDevice)
-    do { try process.run() } catch {
-      log("\(name): no python3 (\(error)); torchvision not timed")
-      return nil
-    }
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    let parts = text.split(separator: " ")
-    guard process.terminationStatus == 0, parts.count == 2, let seconds = Double(parts[0]) else {
-      log("\(name): python3 cannot import torch and torchvision (exit \(process.terminationStatus)); torchvision not timed")
-      return nil
+    try PythonPeer.write(w.features.scalars, folder.appendingPathComponent("features.f32"))
+    try PythonPeer.write(w.rois.flatMap { [Float($0.batchIndex), $0.x1, $0.y1, $0.x2, $0.y2] }, folder.appendingPathComponent("rois.f32"))
+    try PythonPeer.write(w.dout.scalars, folder.appendingPathComponent("dout.f32"))
+    guard let parts = PythonPeer.run(
+      script, arguments: [folder.path, String(repeats), String(w.features.shape[1]), String(w.features.shape[2]), String(w.rois.count), op],
+      what: name, log: log)
+    else { return nil }
+    guard parts.count == 2, let seconds = Double(parts[0]) else {
+      throw BenchmarkError("\(name): the torchvision script printed \(parts), expected seconds and a version")
     }
     func compare(_ file: String, _ ours: Tensor, _ what: String) throws -> Float {
-      let data = try Data(contentsOf: folder.appendingPathComponent(file))
-      let theirs = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+      let theirs = try PythonPeer.read(folder.appendingPathComponent(file))
       guard theirs.count == ours.count else { throw BenchmarkError("\(name): torchvision wrote \(theirs.count) values of its \(what), expected \(ours.count)") }
       let worst = zip(theirs, ours.scalars).map { abs($0 - $1) }.max() ?? 0
       guard worst < 1e-4 else { throw BenchmarkError("\(name): torchvision's \(what) differs from ours by \(worst)") }
@@ -73,7 +59,7 @@ enum TorchvisionPeer {
     }
     let worst = try compare("out.f32", expected, "output")
     let worstGradient = try compare("grad.f32", expectedGradient, "input gradient")
-    let version = parts[1].trimmingCharacters(in: .whitespacesAndNewlines)
+    let version = String(parts[1])
     log(String(format: "\(name) (torchvision %@ CPU, 2 threads): forward + backward %.1f ms; outputs agree within %.1e, input gradients within %.1e",
                version, seconds * 1e3, worst, worstGradient))
     return BenchmarkResult(name: "\(name), same workload, torchvision \(version) CPU, 2 threads", seconds: seconds,
