@@ -104,16 +104,17 @@ extension FastRCNNExperiment {
     c.title = "test mAP during detection training"
     c.xLabel = "epochs over the training scenes"
     c.yLabel = "VOC 2007 mAP (%)"
-    c.legend = .lowerRight
-    let xs = (0...epochs).map(Double.init)
+    c.legend = .upperLeft
+    let xs = (1...max(epochs, 1)).map(Double.init)
     for (depth, start) in TrunkDetector.comparisons {
       guard let ys = curves["\(depth.rawValue).\(start.rawValue)"] else { continue }
       let color = start == .scratch ? scratchColor : depthColors[depth]!
-      c.line(x: xs, y: [0] + ys, label: "\(depth.label), \(start.label)", color: color, width: depth == .standard ? 2.2 : 1.5,
+      c.line(x: Array(xs.prefix(ys.count)), y: ys, label: "\(depth.label), \(start.label)", color: color, width: depth == .standard ? 2.2 : 1.5,
              style: depth == .standard ? .solid : .dashed, marker: .circle)
     }
-    c.yLimits = 0...(max(curves.values.flatMap { $0 }.max() ?? 1, 1) * 1.15)
+    c.yLimits = 0...(max(curves.values.flatMap { $0 }.max() ?? 1, 1) * 1.45)  // room for the legend above the curves
     c.xTicks = xs.map { ($0, String(Int($0))) }
+    c.xLimits = 0.8...(Double(max(epochs, 1)) + 0.2)
     figure.axes[0] = c
     var b = Axes()
     b.title = "pretrained trunks: deeper or shallower"
