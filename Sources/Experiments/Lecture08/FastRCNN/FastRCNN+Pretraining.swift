@@ -53,6 +53,8 @@ extension FastRCNNExperiment {
     let fromScratch = try context.model(SceneClassifier(profile: profile)).network
     let predicted = fromScratch.predict(scenes.scenes.images).logits.argmaxRows()
     let scratchAccuracy = Double(zip(predicted, sceneLabels).filter { $0 == $1 }.count) / Double(max(sceneLabels.count, 1))
+    let sceneConfig = SceneNetworkConfig.of(profile)
+    context.record("scene.classifierSteps", sceneConfig.classEpochs * ((sceneConfig.trainScenes + sceneConfig.batchSize - 1) / sceneConfig.batchSize))
     context.record("scene.testScenes", sceneLabels.count)
     context.record("scene.accuracy.sceneClassifier", scratchAccuracy)
     for (depth, t) in trunks { context.record("scene.accuracy.\(depth.rawValue)", t.network.accuracy(scenes.scenes.images, labels: sceneLabels)) }
