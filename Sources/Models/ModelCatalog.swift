@@ -13,5 +13,7 @@ public enum ModelCatalog {
       + FastRCNN.Variant.allCases.map { FastRCNN($0, profile: profile) }
       + [FasterRCNN(profile: profile)]
       + [YOLOModel(profile: profile)]
+      + TrunkDepth.allCases.map { PretrainedTrunk($0, config: .of(profile)) }
+      + TrunkDetector.comparisons.map { TrunkDetector($0.depth, $0.start, profile: profile) }
   }
 }

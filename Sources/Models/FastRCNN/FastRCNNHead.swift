@@ -46,8 +46,11 @@ public final class FastRCNNHead {
   public let layers: Sequential
   public var coder: BoxCoder
   public var normalization: BoxTargetNormalization
+  /// Image pixels subtracted from a box before the spatial scale, for this head's trunk
+  /// (`Self.offset` for the scene classifier's; other trunks derive theirs from their receptive field).
+  public let mapOffset: Double
 
-  public init(seed: UInt64, coder: BoxCoder = BoxCoder(), normalization: BoxTargetNormalization = .fastRCNN) {
+  public init(seed: UInt64, coder: BoxCoder = BoxCoder(), normalization: BoxTargetNormalization = .fastRCNN, mapOffset: Double = FastRCNNHead.offset) {
     var rng = SplitMix64(seed: seed)
     let inputs = Self.channels * Self.poolSide * Self.poolSide
     pool = RoIPool(outputHeight: Self.poolSide, outputWidth: Self.poolSide, spatialScale: 1 / Self.stride)
@@ -58,7 +61,7 @@ public final class FastRCNNHead {
     classifier.weight.value = Tensor.randomNormal(shape: classifier.weight.value.shape, std: 0.01, using: &rng)
     regressor.weight.value = Tensor.randomNormal(shape: regressor.weight.value.shape, std: 0.001, using: &rng)
     layers = Sequential([fc, relu, classifier, regressor])
-    (self.coder, self.normalization) = (coder, normalization)
+    (self.coder, self.normalization, self.mapOffset) = (coder, normalization, mapOffset)
   }
 
   /// Copies a trained FC layer of the same shape (the scene classifier's `cls.fc1`) into `head.fc`.
@@ -70,6 +73,15 @@ public final class FastRCNNHead {
 
   /// An image box (pixels of scene `image`) as a region on the stride-4 map.
   public static func region(_ box: Box, image: Int) -> RegionOfInterest {
+    region(box, image: image, offset: offset)
+  }
+
+  /// An image box as a region on this head's map (its trunk's `mapOffset`).
+  public func mapRegion(_ box: Box, image: Int) -> RegionOfInterest {
+    Self.region(box, image: image, offset: mapOffset)
+  }
+
+  static func region(_ box: Box, image: Int, offset: Double) -> RegionOfInterest {
     RegionOfInterest(batchIndex: image, x1: Float(box.x1 - offset), y1: Float(box.y1 - offset), x2: Float(box.x2 - offset), y2: Float(box.y2 - offset))
   }
 

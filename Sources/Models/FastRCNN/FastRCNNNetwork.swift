@@ -26,16 +26,21 @@ public final class FastRCNNNetwork {
   /// Every layer, for saving and loading.
   public let all: Sequential
 
-  public init(trainable firstTrained: String?, seed: UInt64) {
+  public convenience init(trainable firstTrained: String?, seed: UInt64) {
     var rng = SplitMix64(seed: seed)
     let full = LocalizationNetwork.makeTrunk(using: &rng)
     let end = full.layers.firstIndex { $0.name == "relu3" } ?? (full.layers.count - 1)
-    let layers = Array(full.layers[...end])
+    self.init(trunk: Array(full.layers[...end]), trainable: firstTrained, headSeed: rng.next())
+  }
+
+  /// Another trunk (its map: 64 channels, stride 4, boxes shifted by `mapOffset` px, see
+  /// Models/Pretraining/TrunkDepth.swift) under the same head.
+  public init(trunk layers: [any Layer], trainable firstTrained: String?, headSeed: UInt64, mapOffset: Double = FastRCNNHead.offset) {
     trunk = Sequential(layers)
     let split = firstTrained.flatMap { name in layers.firstIndex { $0.name == name } } ?? layers.count
     fixedTrunk = Sequential(Array(layers[..<split]))
     trainedTrunk = Sequential(Array(layers[split...]))
-    head = FastRCNNHead(seed: rng.next())
+    head = FastRCNNHead(seed: headSeed, mapOffset: mapOffset)
     all = Sequential(trunk.layers + head.layers.layers)
   }
 
@@ -70,7 +75,7 @@ public final class FastRCNNNetwork {
 
   /// The head's half of `detect`, on conv maps already computed.
   public func detect(features map: Tensor, proposals: [[Box]], imageSize: Double, scoreThreshold: Double = 0.01, nmsIoU: Double = 0.3) -> [[ScoredDetection]] {
-    let rois = proposals.enumerated().flatMap { i, boxes in boxes.map { FastRCNNHead.region($0, image: i) } }
+    let rois = proposals.enumerated().flatMap { i, boxes in boxes.map { head.mapRegion($0, image: i) } }
     guard !rois.isEmpty else { return proposals.map { _ in [] } }
     let out = head.forward(features: map, rois: rois)
     var start = 0

@@ -19,7 +19,8 @@ import Tensor
 
 enum FastRCNNTraining {
   static func train(
-    _ net: FastRCNNNetwork, scenes: FashionScenes, proposals: [[Box]], _ config: FastRCNNConfig, label: String, context: RunContext
+    _ net: FastRCNNNetwork, scenes: FashionScenes, proposals: [[Box]], _ config: FastRCNNConfig, label: String, context: RunContext,
+    afterEpoch: (_ epoch: Int) -> Void = { _ in }
   ) -> FastRCNNHistory {
     var history = FastRCNNHistory()
     var order = SplitMix64(seed: context.seed).derived("\(label).order")
@@ -29,6 +30,7 @@ enum FastRCNNTraining {
     let parameters = net.trainedTrunk.parameters + net.head.layers.parameters
     let loop = TrainingLoop(label: label, examples: scenes.count, batchSize: config.imagesPerBatch, epochs: config.epochs)
     let start = Date()
+    var outside = 0.0  // seconds spent in `afterEpoch` (evaluation), not training
     loop.run(using: &order) { step in
       adam.learningRate = LearningRateSchedule.cosine(config.learningRate, step: step.index, total: step.totalSteps)
       var regions: [[RegionSampler.Region]] = []
@@ -43,8 +45,12 @@ enum FastRCNNTraining {
       history.regions.append(regions.joined().count)
       let labels = regions.joined().map(\.label)
       return .init(loss: r.total, correct: zip(r.predicted, labels).filter { $0 == $1 }.count, counted: labels.count)
+    } afterEpoch: { epoch, _ in
+      let evaluation = Date()
+      afterEpoch(epoch)
+      outside += Date().timeIntervalSince(evaluation)
     }
-    history.loopSeconds = Date().timeIntervalSince(start)
+    history.loopSeconds = Date().timeIntervalSince(start) - outside
     return history
   }
 
@@ -57,7 +63,7 @@ enum FastRCNNTraining {
     let fixed = net.fixedTrunk.forward(LocalizationNetwork.normalized(images), mode: .test)
     var trace = Trace()
     let map = net.trainedTrunk.layers.isEmpty ? fixed : net.trainedTrunk.forward(fixed, mode: .test, trace: &trace)  // (N, 64, 28, 28)
-    let rois = regions.enumerated().flatMap { i, rs in rs.map { FastRCNNHead.region($0.box, image: i) } }
+    let rois = regions.enumerated().flatMap { i, rs in rs.map { net.head.mapRegion($0.box, image: i) } }
     let all = Array(regions.joined())
     let out = net.head.forward(features: map, rois: rois)
     let loss = net.head.loss(logits: out.logits, deltas: out.deltas, labels: all.map(\.label), targets: all.map(\.target), lambda: lambda)

@@ -15,7 +15,10 @@
 //     same proposals; AP per class;
 //   - test time per image, split into proposals, the conv pass and the RoI
 //     head (noisy: timings.json), and the recorded training times;
-//   - a gradient check of the head through RoI pooling into the real map.
+//   - a gradient check of the head through RoI pooling into the real map;
+//   - the lecture's step 1 (FastRCNN+Pretraining.swift): trunks of three
+//     depths pretrained on our ImageNet, and Fast R-CNN trained from them or
+//     from random weights.
 import Datasets
 import Detection
 import ExperimentKit
@@ -31,7 +34,9 @@ public enum FastRCNNExperiment: Experiment {
   public static let lecture = Lecture.localizationAndDetection
   public static let requires: [any Experiment.Type] = []
   public static let folder = "Lecture08/FastRCNN"
-  public static let uses = ["Layers", "Datasets", "Detection", "Plot", FastRCNN.folder, SceneClassifier.folder, DetectionSuite.folder, "Models/SceneProposals"]
+  public static let uses = [
+    "Layers", "Datasets", "Detection", "Plot", FastRCNN.folder, SceneClassifier.folder, DetectionSuite.folder, "Models/SceneProposals", PretrainedTrunk.folder,
+  ]
   public static let dataFiles = FashionMNIST.files
 
   public struct Config: Codable, Sendable {
@@ -122,7 +127,10 @@ public enum FastRCNNExperiment: Experiment {
     // 5. The head's backward through RoI pooling, checked on a real map.
     gradientCheck(tuned.network, test, proposals, samples: config.gradientSamples, context: context)
 
-    // 6. Figures.
+    // 6. Step 1 of the lecture: pretrained trunks of three depths, and Fast R-CNN from them or from scratch.
+    try pretraining(context, test: test, proposals: proposals)
+
+    // 7. Figures.
     try figures(context, config: config, train: train, sampled: sampled, tuned: tuned.history, frozen: frozen.history, test: test,
                 tunedResult: tunedResult, frozenResult: frozenResult)
   }

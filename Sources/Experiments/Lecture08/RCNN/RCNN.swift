@@ -15,7 +15,8 @@
 //     arithmetic for PASCAL VOC 2007 trainval (5,011 images x ~2,000
 //     proposals x 4,096 float32);
 //   - test: VOC 2007 11-point mAP for SVM / softmax scores, with and without
-//     box regression, per-class NMS at 0.3; per-class AP;
+//     box regression, per-class NMS at 0.3; per-class AP; precision-recall
+//     curves (RCNN+PRCurves.swift);
 //   - time per image: proposals, warping, the net, classification (measured).
 import Datasets
 import Detection
@@ -108,12 +109,14 @@ public enum RCNNPipeline: Experiment {
       ("softmax", "softmax", .softmax, false), ("softmaxBBox", "softmax + bbox reg", .softmax, true),
     ]
     var perClass: [String: [Double]] = [:]
+    var evaluations: [(key: String, label: String, voc: VOCEvaluation)] = []
     var detections: [String: [[ScoredDetection]]] = [:]
     var rows: [[JSONValue]] = []
     for v in variants {
       let found = scored.map { detector.detections($0, side: side, classifier: v.classifier, boxRegression: v.bbox) }
       let s = test.score(found)
       detections[v.key] = found
+      evaluations.append((v.key, v.label, s.voc))
       context.record("map.\(v.key)", s.map07)
       context.record("map10.\(v.key)", s.map10)
       context.record("ap50.\(v.key)", s.coco.ap50)
@@ -154,6 +157,7 @@ public enum RCNNPipeline: Experiment {
 
     // 5. Figures.
     try figures(context, trained.network, rc: rc, test: test, detections: detections, perClass: perClass, labels: variants.map { ($0.key, $0.label) }, drawPerObject: config.drawPerObject)
+    try precisionRecall(context, evaluations: evaluations, shown: "softmaxBBox", testScenes: test.count)
   }
 
   /// Writes fc7 + pool5 of every proposal of the first `cacheScenes` training scenes, and records its size.
