@@ -71,17 +71,28 @@ func microKernel<V: SIMD>(
     spill(3, c30, c31)
     spill(4, c40, c41)
     spill(5, c50, c51)
-    let values = buffer.baseAddress!
-    for r in 0..<height {
-      let source = values + r &* 2 &* w
-      let target = c + r &* rowStride
-      if beta == 0 {
-        for j in 0..<width { target[j &* columnStride] = alpha * source[j] }
-      } else {
-        for j in 0..<width {
-          let p = target + j &* columnStride
-          p.pointee = alpha * source[j] + beta * p.pointee
-        }
+    writeTile(buffer.baseAddress!, tileRowStride: 2 &* w, alpha: alpha, beta: beta, c: c, rowStride: rowStride,
+              columnStride: columnStride, height: height, width: width)
+  }
+}
+
+/// Writes the valid height x width part of a spilled tile (row r at
+/// tile[r * tileRowStride]) into C as alpha * tile + beta * C, element-wise
+/// (beta == 0: C is not read). The edge and strided case of both kernels.
+@inlinable @inline(__always)
+func writeTile(
+  _ tile: UnsafePointer<Float>, tileRowStride: Int, alpha: Float, beta: Float, c: UnsafeMutablePointer<Float>, rowStride: Int,
+  columnStride: Int, height: Int, width: Int
+) {
+  for r in 0..<height {
+    let source = tile + r &* tileRowStride
+    let target = c + r &* rowStride
+    if beta == 0 {
+      for j in 0..<width { target[j &* columnStride] = alpha * source[j] }
+    } else {
+      for j in 0..<width {
+        let p = target + j &* columnStride
+        p.pointee = alpha * source[j] + beta * p.pointee
       }
     }
   }
@@ -137,18 +148,7 @@ func narrowMicroKernel<V: SIMD>(
     tile.storeBytes(of: c3, toByteOffset: 3 &* rowBytes, as: V.self)
     tile.storeBytes(of: c4, toByteOffset: 4 &* rowBytes, as: V.self)
     tile.storeBytes(of: c5, toByteOffset: 5 &* rowBytes, as: V.self)
-    let values = buffer.baseAddress!
-    for r in 0..<height {
-      let source = values + r &* w
-      let target = c + r &* rowStride
-      if beta == 0 {
-        for j in 0..<width { target[j &* columnStride] = alpha * source[j] }
-      } else {
-        for j in 0..<width {
-          let p = target + j &* columnStride
-          p.pointee = alpha * source[j] + beta * p.pointee
-        }
-      }
-    }
+    writeTile(buffer.baseAddress!, tileRowStride: w, alpha: alpha, beta: beta, c: c, rowStride: rowStride,
+              columnStride: columnStride, height: height, width: width)
   }
 }

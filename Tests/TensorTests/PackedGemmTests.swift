@@ -72,18 +72,19 @@ struct PackedGemmTests {
     }
   }
 
-  @Test(arguments: kernels.filter { $0 != .openblas })
-  func sameBitsOnOneAndTwoThreads(kernel: GemmKernel) {
-    var rng = SplitMix64(seed: 5)
-    let (m, n, k) = (70, 900, 300)
+  /// One product computed on 1 and on 2 threads: the same bits.
+  static func expectSameBitsOnOneAndTwoThreads(
+    kernel: GemmKernel, m: Int, n: Int, k: Int, transposeB: Bool, beta: Float, seed: UInt64
+  ) {
+    var rng = SplitMix64(seed: seed)
     let a = Self.random(m * k, &rng), b = Self.random(k * n, &rng)
     func product(_ threads: Int) -> [Float] {
-      var c = [Float](repeating: 0, count: m * n)
+      var c = [Float](repeating: 0.5, count: m * n)
       c.withUnsafeMutableBufferPointer { pc in
         Parallel.$threadOverride.withValue(threads) {
           BLAS.sgemm(
-            kernel: kernel, transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
-            beta: 0, c: pc.baseAddress!, ldc: n)
+            kernel: kernel, transposeA: false, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b,
+            ldb: transposeB ? k : n, beta: beta, c: pc.baseAddress!, ldc: n)
         }
       }
       return c
@@ -91,25 +92,16 @@ struct PackedGemmTests {
     #expect(product(1).map(\.bitPattern) == product(2).map(\.bitPattern))
   }
 
+  @Test(arguments: kernels.filter { $0 != .openblas })
+  func sameBitsOnOneAndTwoThreads(kernel: GemmKernel) {
+    Self.expectSameBitsOnOneAndTwoThreads(kernel: kernel, m: 70, n: 900, k: 300, transposeB: false, beta: 0, seed: 5)
+  }
+
   /// The dot-product path (a narrow C, both operands along k: a first conv
   /// layer's dW) splits rows of C between threads without changing a bit.
   @Test(arguments: kernels.filter { $0 != .openblas })
   func dotProductPathSameBitsOnOneAndTwoThreads(kernel: GemmKernel) {
-    var rng = SplitMix64(seed: 6)
-    let (m, n, k) = (64, 9, 787)
-    let a = Self.random(m * k, &rng), b = Self.random(n * k, &rng)
-    func product(_ threads: Int) -> [Float] {
-      var c = [Float](repeating: 0.5, count: m * n)
-      c.withUnsafeMutableBufferPointer { pc in
-        Parallel.$threadOverride.withValue(threads) {
-          BLAS.sgemm(
-            kernel: kernel, transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: k,
-            beta: 1, c: pc.baseAddress!, ldc: n)
-        }
-      }
-      return c
-    }
-    #expect(product(1).map(\.bitPattern) == product(2).map(\.bitPattern))
+    Self.expectSameBitsOnOneAndTwoThreads(kernel: kernel, m: 64, n: 9, k: 787, transposeB: true, beta: 1, seed: 6)
   }
 
   @Test func emptyProductsScaleC() {
