@@ -71,6 +71,8 @@ public struct ExperimentTimings: Sendable, Codable {
   public var id: String
   public var finishedAt: String
   public var seconds: Double
+  /// The profile the run used (nil in timings written before it was recorded).
+  public var profile: Profile?
   public var steps: [String: Double]
   public var notes: [String: String]?
   /// Noisy numbers the chapter quotes (RunContext.measure).

@@ -106,7 +106,8 @@ public enum Runner {
       values: context.values, tables: context.tables, figures: context.figures,
       overrides: changes.isEmpty ? nil : changes)
     let timings = ExperimentTimings(
-      id: E.id, finishedAt: ISO8601DateFormatter().string(from: Date()), seconds: seconds, steps: context.steps,
+      id: E.id, finishedAt: ISO8601DateFormatter().string(from: Date()), seconds: seconds, profile: options.profile,
+      steps: context.steps,
       notes: context.notes, measured: context.measured.isEmpty ? nil : context.measured)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -12,7 +12,10 @@ import ExperimentKit
 public enum ReferenceTimes {
   /// How the times of `profile` were measured.
   public static func conditions(_ profile: Profile) -> String {
-    profile == .large ? "measured with --threads 1 (one core), empty model cache" : "measured with --threads 2, empty model cache"
+    let machine = "AMD EPYC, 2 vCPUs, AVX-512 kernel"
+    return profile == .large
+      ? "measured on \(machine) with --threads 1 (one core), empty model cache"
+      : "measured on \(machine) with --threads 2, empty model cache"
   }
 
   public static func seconds(_ profile: Profile) -> [String: Double] {
@@ -50,9 +53,34 @@ public enum ReferenceTimes {
     "tsne": 8.3,
     "yolo": 5.6,
   ]
-  /// Not measured yet on this code for most experiments: those count the 60 s fallback.
+  /// Measured 2026-12-03: `make report` on a clean clone of 3e0161d (empty model cache, --threads 2;
+  /// AMD EPYC, 2 vCPUs, AVX-512), 24 min 30 s in all. Each time includes training the shared networks that
+  /// experiment is the first to need in `convnotes all`'s order.
   static let full: [String: Double] = [
-    "roi-pooling": 10.0,  // its own work; the scene classifier it loads is trained by localization-regression first
+    "adversarial": 109.3,
+    "class-visualization": 12.8,
+    "classifier": 109.0,
+    "deepdream": 4.4,
+    "fashion-scenes": 4.6,
+    "fast-rcnn": 380.3,
+    "faster-rcnn": 110.4,
+    "feature-inversion": 25.8,
+    "filters-and-patches": 6.4,
+    "hog-detector": 40.9,
+    "localization-regression": 110.3,
+    "map-evaluation": 0.3,
+    "neural-style": 37.9,
+    "occlusion": 4.9,
+    "pose-regression": 37.7,
+    "rcnn": 218.7,
+    "region-proposals": 9.3,
+    "roi-pooling": 3.0,
+    "saliency": 5.9,
+    "sliding-window": 16.4,
+    "spatial-transformer": 74.8,
+    "speed-tables": 42.8,
+    "tsne": 63.4,
+    "yolo": 40.8,
   ]
   /// Measured 2026-12-02 with --threads 1 while other jobs shared the machine (pessimistic).
   static let large: [String: Double] = [

@@ -39,6 +39,9 @@ extension Site {
         let t = Self.tally(c.outcomes, problems: c.errors.filter { !$0.message.hasPrefix("claim failed") }.count)
         let seconds = store.timings(c.chapter.experiment)?.seconds
         if let seconds { total += seconds; ran += 1 }
+        let profile = c.results?.provenance?.profile
+        let ranText = seconds.map { "ran in " + Self.duration($0) + (profile.map { " (\($0) profile)" } ?? "") } ?? "not run"
+        let fullText = profile == "full" ? nil : fullProfileTimes.seconds[c.chapter.experiment].map { "full profile about " + Self.duration($0) }
         let number = String(c.chapter.slug.prefix { $0.isNumber })
         // The key figure: the largest the chapter shows (the first of equals), which is
         // its maps or grid rather than a small worked example or a training curve.
@@ -56,7 +59,7 @@ extension Site {
           <h3><span class="num">\(e(number))</span> <a href="\(e(pageName(c)))">\(e(c.title))</a></h3>\
           <p>\(e(c.summary ?? ""))</p>\
           <p class="meta"><span class="\(t.cls)">\(e(t.text))</span>\(papers > 0 ? " · \(papers) paper number\(papers == 1 ? "" : "s") in the ledger" : "") · \
-          \(seconds.map { "ran in " + Self.duration($0) } ?? "not run")</p></div></li>
+          \(e(ranText))\(fullText.map { " · " + e($0) } ?? "")</p></div></li>
 
           """
       }
@@ -70,10 +73,21 @@ extension Site {
     let footer = """
       <footer class="provenance"><p><strong>Total run time \(Self.duration(total))</strong> for the \(ran) of \(compiled.count) chapters that have run \
       (wall time of each experiment's last run, on a machine that may have been shared).</p>\
+      \(fullProfileLine(compiled))\
       <p>\(e(runLine))</p><p>Report built on \(e(Self.machine())).</p></footer>
       """
     return Templates.indexTemplate?.render(
       ["tally": tally.text, "tallyClass": tally.cls, "body": body, "footer": footer] as [String: Any]) ?? ""
+  }
+
+  /// What the whole report costs at the full profile on the reference machine, when known.
+  func fullProfileLine(_ compiled: [CompiledChapter]) -> String {
+    let ids = compiled.map(\.chapter.experiment)
+    let (seconds, known) = fullProfileTimes.total(of: ids)
+    guard known > 0 else { return "" }
+    let scope = known == ids.count ? "all \(known) chapters" : "the \(known) of \(ids.count) chapters with a reference time"
+    return "<p>At the full profile (<code>make report</code>), \(HTML.escape(scope)) take about \(Self.duration(seconds)) on the reference machine "
+      + "(\(HTML.escape(fullProfileTimes.conditions))).</p>"
   }
 
   /// CPU model and core count of this machine (from /proc/cpuinfo on Linux).

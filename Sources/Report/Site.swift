@@ -22,6 +22,10 @@ public struct Site {
   public var katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
   /// Only the chapters of these experiments (`--only`); nil: every chapter.
   public var only: Set<String>? = nil
+  /// Each experiment's full-profile time on the reference machine (compiled
+  /// into the binary, `ReferenceTimes`), shown on the index beside the time
+  /// of the run the report was built from; empty: not shown.
+  public var fullProfileTimes = ReferenceRunTimes()
 
   public init(chaptersFolder: URL, resultsRoot: URL, siteFolder: URL, sourceRoot: URL) {
     (self.chaptersFolder, self.resultsRoot, self.siteFolder, self.sourceRoot) =

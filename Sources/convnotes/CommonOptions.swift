@@ -68,6 +68,7 @@ struct ReportPaths: ParsableArguments {
       chaptersFolder: URL(fileURLWithPath: chapters), resultsRoot: URL(fileURLWithPath: results),
       siteFolder: siteFolder, sourceRoot: URL(fileURLWithPath: sourceRoot))
     site.only = only.isEmpty ? nil : Set(only)
+    site.fullProfileTimes = ReferenceRunTimes(seconds: ReferenceTimes.seconds(.full), conditions: ReferenceTimes.conditions(.full))
     return site
   }
 }

@@ -32,7 +32,10 @@ struct ListCommand: ParsableCommand {
     let root = URL(fileURLWithPath: results)
     let reference = ReferenceTimes.seconds(profile)
     let rows = Catalog.all.map { e -> [String] in
-      let last = Runner.lastRun(of: e.id, in: root).map { "\($0.finishedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  \(String(format: "%.1f s", $0.seconds))" } ?? "—"
+      let last = Runner.lastRun(of: e.id, in: root).map {
+        "\($0.finishedAt.prefix(19).replacingOccurrences(of: "T", with: " "))  \(String(format: "%.1f s", $0.seconds))"
+          + ($0.profile.map { " (\($0.rawValue))" } ?? "")
+      } ?? "—"
       return [e.id, e.title, e.lecture.short, reference[e.id].map { String(format: "%.0f s", $0) } ?? "—", last]
     }
     let header = ["id", "title", "lecture", "\(profile.rawValue), expected", "last run"]
@@ -41,6 +44,6 @@ struct ListCommand: ParsableCommand {
       print(row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }.joined(separator: "  "))
     }
     let total = Catalog.all.reduce(0.0) { $0 + (reference[$1.id] ?? 0) }
-    print("\nexpected: \(profile.rawValue) profile, \(ReferenceTimes.conditions(profile)); \(String(format: "%.0f", total)) s in all (--profile quick|full|large)")
+    print("\nexpected: \(profile.rawValue) profile, \(ReferenceTimes.conditions(profile)); \(String(format: "%.0f", total)) s (\(String(format: "%.1f", total / 60)) min) in all (--profile quick|full|large)")
   }
 }

@@ -27,6 +27,16 @@ struct CatalogTests {
     }
   }
 
+  /// `convnotes list`, the index and the shard plan read these; an experiment without one would show "—" and count 60 s.
+  @Test func everyExperimentHasAReferenceTime() {
+    let ids = Catalog.all.map { $0.id }.sorted()
+    let quick = ReferenceTimes.seconds(.quick)
+    let full = ReferenceTimes.seconds(.full)
+    #expect(quick.keys.sorted() == ids)
+    #expect(full.keys.sorted() == ids)
+    #expect(!quick.values.contains { $0 <= 0 } && !full.values.contains { $0 <= 0 })
+  }
+
   @Test func nearestIdForATypo() {
     #expect(Catalog.nearest(to: "map-evalution") == "map-evaluation")
   }

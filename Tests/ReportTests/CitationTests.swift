@@ -106,14 +106,24 @@ struct CitationTests {
     #expect(eight.lowerBound < nine.lowerBound)
     #expect(index.contains("<img src=\"figures/toy/curve.png\""))
     #expect(index.contains("<p>The first chapter shows occlusion maps at our scale.</p>"))
-    #expect(index.contains("ran in 1.2 s") || index.contains("ran in 1.3 s"))
+    #expect(index.contains("ran in 1.2 s (quick profile)") || index.contains("ran in 1.3 s (quick profile)"))
     #expect(index.contains("Total run time 2.5 s"))
+    // No reference times given: no full-profile estimate.
+    #expect(!index.contains("full profile about"))
     let ledger = try String(contentsOf: site.appendingPathComponent("ledger.html"), encoding: .utf8)
     #expect(ledger.contains("href=\"references.html#ref-zeiler2014visualizing\""))
     #expect(ledger.contains("<span class=\"pass\">✓</span> <code>ap50 &gt; 0.75</code>"))
     let references = try String(contentsOf: site.appendingPathComponent("references.html"), encoding: .utf8)
     #expect(references.contains("Cited in <a href=\"toy.html#ref-zeiler2014visualizing\">Nine</a>."))
     #expect(references.contains("not cited yet: <code>simonyan2014deep</code>"))
+
+    // With the reference machine's full-profile times, each card and the footer say what `make report` costs.
+    var withTimes = f.site
+    withTimes.fullProfileTimes = ReferenceRunTimes(seconds: ["toy": 75], conditions: "a test machine")
+    _ = try withTimes.build()
+    let timed = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(timed.components(separatedBy: " · full profile about 1 min 15 s</p>").count == 3)
+    #expect(timed.contains("all 2 chapters take about 2 min 30 s on the reference machine (a test machine)"))
 
     try f.write("02-toy.md", "---\nexperiment: toy\n---\nSee [@nobody2020].\n")
     let report = f.site.verify()
