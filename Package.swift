@@ -83,7 +83,7 @@ let package = Package(
     .executableTarget(
       name: "convnotes",
       dependencies: [
-        "Experiments", "ExperimentKit", "Models", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor",
+        "Experiments", "ExperimentKit", "Models", "Report", "Detection", "Embedding", "Support", "SpeedBenchmarks", "Tensor", "Gemm",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -91,7 +91,7 @@ let package = Package(
     // Shared by the test targets: the repository root, temporary folders, fixtures.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "SupportTests", dependencies: ["TestSupport", "Support"]),
-    .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Gemm"]),
+    .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Gemm", "Support"]),
     .testTarget(name: "LayersTests", dependencies: ["TestSupport", "Layers", "Tensor"]),
     .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Detection", "Tensor"]),
     .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "Detection", "Tensor"], exclude: ["Fixtures"]),

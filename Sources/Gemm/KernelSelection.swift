@@ -1,11 +1,10 @@
-// Which matrix-product kernel this process uses, decided once at start-up
-// from the processor's features (Linux /proc/cpuinfo "flags", which lists
-// only what both the CPU and the kernel's saved register state support).
-//
-// Order of preference: the AVX-512 build of the packed product, the AVX2
-// build, then OpenBLAS. The environment variable CONVNOTES_GEMM
-// (avx512 | avx2 | openblas) forces one, for comparisons and benchmarks;
-// asking for a kernel the processor lacks is an error, not a crash.
+// The matrix-product kernels and what each needs of the processor (Linux
+// /proc/cpuinfo "flags", which lists only what both the CPU and the
+// kernel's saved register state support). Which one a process uses is
+// measured per machine and recorded (Tensor/GemmChoice.swift); the
+// environment variable CONVNOTES_GEMM (avx512 | avx2 | openblas) forces
+// one, for comparisons and benchmarks; asking for a kernel the processor
+// lacks is an error, not a crash.
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -30,22 +29,23 @@ public enum GemmKernel: String, Sendable, CaseIterable {
     requiredFlags.allSatisfy { flags.contains($0) }
   }
 
-  /// The kernel this process uses (CONVNOTES_GEMM, else the best supported).
-  public static let active: GemmKernel = {
+  /// The kernel CONVNOTES_GEMM forces, nil when it is unset or empty; a
+  /// name that is not a kernel, or one the processor cannot run, stops the
+  /// process with a message (exit status 2).
+  public static func forcedByEnvironment() -> GemmKernel? {
+    guard let forced = getenv("CONVNOTES_GEMM").map({ String(cString: $0) }), !forced.isEmpty else { return nil }
     let flags = CPUFlags.current
-    if let forced = getenv("CONVNOTES_GEMM").map({ String(cString: $0) }), !forced.isEmpty {
-      guard let kernel = GemmKernel(rawValue: forced) else {
-        stop("CONVNOTES_GEMM=\(forced): expected one of \(GemmKernel.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      guard kernel.isSupported(flags: flags) else {
-        stop("CONVNOTES_GEMM=\(forced): this processor lacks \(kernel.requiredFlags.filter { !flags.contains($0) }.joined(separator: ", "))")
-      }
-      return kernel
+    guard let kernel = GemmKernel(rawValue: forced) else {
+      stop("CONVNOTES_GEMM=\(forced): expected one of \(GemmKernel.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    return best(for: flags)
-  }()
+    guard kernel.isSupported(flags: flags) else {
+      stop("CONVNOTES_GEMM=\(forced): this processor lacks \(kernel.requiredFlags.filter { !flags.contains($0) }.joined(separator: ", "))")
+    }
+    return kernel
+  }
 
-  /// The fastest kernel the given flags allow.
+  /// The widest packed kernel the given flags allow (OpenBLAS when none):
+  /// the order the packed kernels are preferred in when nothing is measured.
   public static func best(for flags: Set<String>) -> GemmKernel {
     [.avx512, .avx2].first { $0.isSupported(flags: flags) } ?? .openblas
   }
@@ -58,7 +58,7 @@ public enum GemmKernel: String, Sendable, CaseIterable {
 
 /// A bad CONVNOTES_GEMM is a configuration error of the whole process: say
 /// so on stderr and exit with status 2 (no crash report, nothing written).
-func stop(_ message: String) -> Never {
+public func stop(_ message: String) -> Never {
   let line = "convnotes: " + message + "\n"
   _ = line.withCString { write(2, $0, strlen($0)) }
   exit(2)
@@ -67,6 +67,15 @@ func stop(_ message: String) -> Never {
 /// The CPU feature flags of the first processor in /proc/cpuinfo.
 public enum CPUFlags {
   public static let current: Set<String> = parse(cpuinfo: readCPUInfo())
+
+  /// The first processor's "model name" ("AMD EPYC", "Intel(R) Xeon(R) ..."), or "unknown CPU".
+  public static let modelName: String = {
+    for line in readCPUInfo().split(separator: "\n") where line.hasPrefix("model name") {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      return line[line.index(after: colon)...].trimmingPrefix(" ").description
+    }
+    return "unknown CPU"
+  }()
 
   /// The words of the first "flags" line of a /proc/cpuinfo text.
   public static func parse(cpuinfo: String) -> Set<String> {

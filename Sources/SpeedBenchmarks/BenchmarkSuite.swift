@@ -60,7 +60,7 @@ public enum BenchmarkSuite {
       results.append(contentsOf: try ConvNetBenchmark.run(threads: threads, repeats: repeats, sgemmPeak: peak.throughput, log: log))
     }
     // OpenBLAS beside the packed kernel (last: its idle threads spin for a while).
-    if GemmKernel.active != .openblas {
+    if GemmChoice.active.kernel != .openblas {
       for threads in [1, 2] {
         BLAS.setThreads(threads)
         results.append(try sgemm(repeats: repeats, threads: threads, kernel: .openblas, log: log))
@@ -72,6 +72,7 @@ public enum BenchmarkSuite {
   /// The matrix products of one ConvNet training step, packed beside OpenBLAS (one thread).
   public static func gemmShapes(repeats: Int, log: (String) -> Void) throws -> [BenchmarkResult] {
     Memory.keepLargeAllocations()
+    log(GemmChoiceReport.text())
     log(try ConvGemmShapes.run(repeats: repeats, log: log))
     return []
   }
@@ -87,7 +88,8 @@ public enum BenchmarkSuite {
     return best
   }
 
-  static func sgemm(repeats: Int, threads: Int, kernel: GemmKernel = .active, log: (String) -> Void) throws -> BenchmarkResult {
+  static func sgemm(repeats: Int, threads: Int, kernel chosen: GemmKernel? = nil, log: (String) -> Void) throws -> BenchmarkResult {
+    let kernel = chosen ?? GemmChoice.active.kernel
     let n = 512
     var rng = SplitMix64(seed: 1)
     let a = (0..<(n * n)).map { _ in Float(rng.uniform(-1, 1)) }

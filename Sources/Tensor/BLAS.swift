@@ -1,6 +1,6 @@
-// The one place ConvNotes talks to BLAS: matrix products go to the packed
-// AVX-512 or AVX2 kernels of the Gemm modules when the processor has them
-// (GemmKernel.active), else to OpenBLAS through cblas. The packed kernels
+// The one place ConvNotes talks to BLAS: matrix products go to the kernel
+// measured fastest on this machine (GemmChoice.active: the packed AVX-512
+// or AVX2 kernel of the Gemm modules, or OpenBLAS through cblas). The packed kernels
 // give the same bits on any thread count; OpenBLAS may not.
 //
 // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are set by the environment on some
@@ -60,7 +60,7 @@ public enum BLAS {
   }
 
   /// The matrix-product kernel this process uses ("avx512", "avx2" or "openblas").
-  public static var gemmKernel: String { GemmKernel.active.rawValue }
+  public static var gemmKernel: String { GemmChoice.active.kernel.rawValue }
 
   /// `c = alpha * op(a) * op(b) + beta * c`, row-major, on raw buffers.
   /// `a` is (M, K) after `op`, `b` is (K, N) after `op`, `c` is (M, N).
@@ -73,7 +73,7 @@ public enum BLAS {
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int? = nil
   ) {
     sgemm(
-      kernel: GemmKernel.active, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+      kernel: GemmChoice.active.kernel, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
   }
 

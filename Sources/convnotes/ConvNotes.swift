@@ -2,6 +2,7 @@
 // report, score detections. `convnotes --help` lists the subcommands.
 import ArgumentParser
 import Foundation
+import Gemm
 
 @main
 struct ConvNotesCommand: ParsableCommand {
@@ -29,6 +30,8 @@ struct ConvNotesCommand: ParsableCommand {
 
   /// Errors print as one line (`convnotes: ...`); help and version print in full.
   static func main() {
+    // A bad CONVNOTES_GEMM stops every command before any work (exit 2).
+    _ = GemmKernel.forcedByEnvironment()
     do {
       var command = try parseAsRoot()
       try command.run()
