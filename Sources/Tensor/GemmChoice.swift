@@ -40,7 +40,7 @@ struct GemmChoiceFile: Codable {
 
 public enum GemmChoice {
   /// How much faster OpenBLAS must be to be chosen over a packed kernel.
-  public static let margin = 0.05
+  public static let margin = 0.15
 
   /// Bumped when the calibration workload changes (old records are then measured again).
   static let calibrationVersion = 1
