@@ -13,6 +13,11 @@
 //     overlap) and ReLU then applies the rule at it; the rule reads only x
 //     at the element and the gradient arriving there, so summing first and
 //     masking after is what the pair computes.
+// Non-overlapping 2 x 2 windows (stride 2, every pooling layer of the model
+// zoo) keep the winner as a 1-byte corner and the pooled output, whose sign
+// is the mask (y > 0 exactly when x > 0 at the winner): backward then reads
+// a quarter of x's size and writes dx once, with no zeroing pass and no read
+// of x. Other windows keep a 4-byte index per output.
 // Sequential fuses a ReLU directly followed by a MaxPool2D when it runs
 // without a trace, or with a trace made by `Trace(fusingReLUPool: true)`
 // (training loops, which never ask for the ReLU's activation).
@@ -21,10 +26,24 @@ import Tensor
 public enum ReLUMaxPool {
   public struct Cache {
     let input: Tensor
-    let argmax: [Int32]  // per output element: the index within its plane of the window's first maximum
+    let routing: Routing
+  }
+
+  /// Where each pooled value came from.
+  enum Routing {
+    /// Non-overlapping 2 x 2 windows (stride 2): the winner's corner in its
+    /// window (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right) and
+    /// the pooled output, whose sign is the ReLU's mask at the winner
+    /// (y = max(x[p], 0) > 0 exactly when x[p] > 0). The backward pass then
+    /// never reads x and writes each element of dx once, with no zeroing pass.
+    case corners([UInt8], output: Tensor)
+    /// Any other window: per output element, the index within its plane of
+    /// the window's first maximum.
+    case indices([Int32])
   }
 
   public static func forward(_ x: Tensor, window: PoolWindow, layer: String) -> (output: Tensor, cache: Cache) {
+    if window.size == 2 && window.stride == 2 { return forwardCorners(x, window: window, layer: layer) }
     let (n, c, h, w, oh, ow) = window.dimensions(x, layer: layer)
     var y = Tensor(uninitialized: [n, c, oh, ow])
     var argmax = [Int32](repeating: 0, count: n * c * oh * ow)
@@ -39,33 +58,6 @@ public enum ReLUMaxPool {
               let src = px.base + plane &* h &* w
               let dst = py.base + plane &* oh &* ow
               let arg = pa.base + plane &* oh &* ow
-              if size == 2 && stride == 2 {
-                for i in 0..<oh {
-                  let r0 = (2 &* i) &* w, r1 = r0 &+ w
-                  for j in 0..<ow {
-                    let k = r0 &+ 2 &* j, k2 = r1 &+ 2 &* j
-                    // Selects, not branches: which element wins is data-dependent
-                    // and mispredicted branches cost more than the comparisons.
-                    var best = k
-                    var value = max(src[k], 0)
-                    let v1 = max(src[k &+ 1], 0)
-                    let m1 = v1 > value
-                    value = m1 ? v1 : value
-                    best = m1 ? k &+ 1 : best
-                    let v2 = max(src[k2], 0)
-                    let m2 = v2 > value
-                    value = m2 ? v2 : value
-                    best = m2 ? k2 : best
-                    let v3 = max(src[k2 &+ 1], 0)
-                    let m3 = v3 > value
-                    value = m3 ? v3 : value
-                    best = m3 ? k2 &+ 1 : best
-                    dst[i &* ow &+ j] = value
-                    arg[i &* ow &+ j] = Int32(truncatingIfNeeded: best)
-                  }
-                }
-                continue
-              }
               for i in 0..<oh {
                 for j in 0..<ow {
                   var best = (i &* stride) &* w &+ j &* stride
@@ -86,22 +78,79 @@ public enum ReLUMaxPool {
         }
       }
     }
-    return (y, Cache(input: x, argmax: argmax))
+    return (y, Cache(input: x, routing: .indices(argmax)))
+  }
+
+  /// 2 x 2 windows, stride 2: the same maxima, the winner kept as its corner.
+  static func forwardCorners(_ x: Tensor, window: PoolWindow, layer: String) -> (output: Tensor, cache: Cache) {
+    let (n, c, h, w, oh, ow) = window.dimensions(x, layer: layer)
+    var y = Tensor(uninitialized: [n, c, oh, ow])
+    var corners = [UInt8](repeating: 0, count: n * c * oh * ow)
+    x.withPointer { px in
+      y.withMutablePointer { py in
+        corners.withUnsafeMutableBufferPointer { pa in
+          guard let cornerBase = pa.baseAddress else { return }
+          let (px, py, pa) = (SendableConstPointer(px), SendablePointer(py), SendablePointer(cornerBase))
+          Parallel.chunks(n * c, cost: h * w) { planes in
+            for plane in planes {
+              let src = px.base + plane &* h &* w
+              let dst = py.base + plane &* oh &* ow
+              let corner = pa.base + plane &* oh &* ow
+              for i in 0..<oh {
+                let r0 = (2 &* i) &* w, r1 = r0 &+ w
+                for j in 0..<ow {
+                  let k = r0 &+ 2 &* j, k2 = r1 &+ 2 &* j
+                  // Selects, not branches: which element wins is data-dependent
+                  // and mispredicted branches cost more than the comparisons.
+                  // Strictly greater, so the first maximum wins ties.
+                  var best: UInt8 = 0
+                  var value = max(src[k], 0)
+                  let v1 = max(src[k &+ 1], 0)
+                  let m1 = v1 > value
+                  value = m1 ? v1 : value
+                  best = m1 ? 1 : best
+                  let v2 = max(src[k2], 0)
+                  let m2 = v2 > value
+                  value = m2 ? v2 : value
+                  best = m2 ? 2 : best
+                  let v3 = max(src[k2 &+ 1], 0)
+                  let m3 = v3 > value
+                  value = m3 ? v3 : value
+                  best = m3 ? 3 : best
+                  dst[i &* ow &+ j] = value
+                  corner[i &* ow &+ j] = best
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (y, Cache(input: x, routing: .corners(corners, output: y)))
   }
 
   public static func backward(_ dout: Tensor, cache: Cache, rule: BackwardRule) -> Tensor {
-    let shape = cache.input.shape
+    switch cache.routing {
+    case .corners(let corners, let output): backwardCorners(dout, corners: corners, output: output, shape: cache.input.shape, rule: rule)
+    case .indices(let argmax): backwardIndices(dout, argmax: argmax, input: cache.input, rule: rule)
+    }
+  }
+
+  /// Any window: route dout to each window's winner (summing where windows
+  /// overlap), then apply the ReLU's rule there.
+  static func backwardIndices(_ dout: Tensor, argmax: [Int32], input: Tensor, rule: BackwardRule) -> Tensor {
+    let shape = input.shape
     precondition(
-      dout.rank == 4 && dout.shape[0] * dout.shape[1] * dout.shape[2] * dout.shape[3] == cache.argmax.count,
-      "ReLUMaxPool.backward: gradient \(dout.shape) for \(cache.argmax.count) pooled outputs")
+      dout.rank == 4 && dout.shape[0] * dout.shape[1] * dout.shape[2] * dout.shape[3] == argmax.count,
+      "ReLUMaxPool.backward: gradient \(dout.shape) for \(argmax.count) pooled outputs")
     var dx = Tensor(uninitialized: shape)  // each plane is zeroed by its own thread below
     let (h, w) = (shape[2], shape[3])
     let perPlane = dout.shape[2] * dout.shape[3]
     let planes = shape[0] * shape[1]
     dx.withMutablePointer { pdx in
       dout.withPointer { pd in
-        cache.input.withPointer { px in
-          cache.argmax.withUnsafeBufferPointer { argBuffer in
+        input.withPointer { px in
+          argmax.withUnsafeBufferPointer { argBuffer in
             guard let argBase = argBuffer.baseAddress else { return }
             let (pdx, pd, px, pa) = (SendablePointer(pdx), SendableConstPointer(pd), SendableConstPointer(px), SendableConstPointer(argBase))
             Parallel.chunks(planes, cost: h * w) { range in
@@ -122,6 +171,63 @@ public enum ReLUMaxPool {
                   case .guided: base[p] = x[p] > 0 ? max(g, 0) : 0
                   }
                 }
+              }
+            }
+          }
+        }
+      }
+    }
+    return dx
+  }
+
+  /// 2 x 2 windows, stride 2: each element of dx is written once, from its
+  /// window's gradient and pooled value. The gradient is taken as 0 + g, as
+  /// the routing onto a zeroed dx computes it (so -0 arrives as +0), which
+  /// keeps the bits of the indices path.
+  static func backwardCorners(_ dout: Tensor, corners: [UInt8], output: Tensor, shape: [Int], rule: BackwardRule) -> Tensor {
+    precondition(
+      dout.shape == output.shape,
+      "ReLUMaxPool.backward: gradient \(dout.shape) for pooled output \(output.shape)")
+    var dx = Tensor(uninitialized: shape)
+    let (h, w) = (shape[2], shape[3])
+    let (oh, ow) = (output.shape[2], output.shape[3])
+    let planes = shape[0] * shape[1]
+    dx.withMutablePointer { pdx in
+      dout.withPointer { pd in
+        output.withPointer { py in
+          corners.withUnsafeBufferPointer { cornerBuffer in
+            guard let cornerBase = cornerBuffer.baseAddress else { return }
+            let (pdx, pd, py, pc) = (SendablePointer(pdx), SendableConstPointer(pd), SendableConstPointer(py), SendableConstPointer(cornerBase))
+            Parallel.chunks(planes, cost: h * w) { range in
+              for plane in range {
+                let dst = pdx.base + plane &* h &* w
+                let o = plane &* oh &* ow
+                let (g, y, corner) = (pd.base + o, py.base + o, pc.base + o)
+                for i in 0..<oh {
+                  let r0 = dst + (2 &* i) &* w, r1 = r0 + w
+                  for j in 0..<ow {
+                    let q = i &* ow &+ j
+                    let routed: Float = 0 + g[q]
+                    let v: Float
+                    switch rule {
+                    case .gradient: v = y[q] > 0 ? routed : 0
+                    case .deconvnet: v = max(routed, 0)
+                    case .guided: v = y[q] > 0 ? max(routed, 0) : 0
+                    }
+                    let at = corner[q]
+                    r0[2 &* j] = at == 0 ? v : 0
+                    r0[2 &* j &+ 1] = at == 1 ? v : 0
+                    r1[2 &* j] = at == 2 ? v : 0
+                    r1[2 &* j &+ 1] = at == 3 ? v : 0
+                  }
+                  // An odd width leaves a last column no window covers.
+                  if w > 2 &* ow {
+                    r0[w &- 1] = 0
+                    r1[w &- 1] = 0
+                  }
+                }
+                // An odd height leaves a last row no window covers.
+                if h > 2 &* oh { (dst + (h &- 1) &* w).update(repeating: 0, count: w) }
               }
             }
           }

@@ -24,12 +24,13 @@ struct LayerProfile {
 
   var rows: [Row]
   var stepMs: Double
+  var repeats: Int
 
   var partsMs: Double { rows.map { $0.forwardMs + $0.backwardMs }.reduce(0, +) }
 
   /// The table the bench prints.
   func text(peak: Double, threads: Int) -> String {
-    var out = "convnet, \(threads) thread(s), one training step of batch 64, by step (best of 5):\n"
+    var out = "convnet, \(threads) thread(s), one training step of batch 64, by step (best of \(repeats)):\n"
     out += "  step            forward ms  backward ms   GFLOP/s  of peak   GB/s\n"
     for r in rows {
       let ms = r.forwardMs + r.backwardMs
@@ -48,7 +49,7 @@ struct LayerProfile {
   }
 
   /// Times every step of `net`'s training pass on `x` (best of `repeats`).
-  static func measure(_ net: Sequential, _ x: Tensor, labels: [Int], stepMs: Double, repeats: Int = 5) -> LayerProfile {
+  static func measure(_ net: Sequential, _ x: Tensor, labels: [Int], stepMs: Double, repeats: Int = 20) -> LayerProfile {
     var rows: [Row] = []
     var units: [(name: String, run: (Tensor) -> (Tensor, (Tensor, Bool) -> Tensor))] = []
     var shape = x.shape
@@ -95,7 +96,7 @@ struct LayerProfile {
         rows[u].backwardMs = min(rows[u].backwardMs, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
       }
     }
-    return LayerProfile(rows: rows, stepMs: stepMs)
+    return LayerProfile(rows: rows, stepMs: stepMs, repeats: repeats)
   }
 
   /// A layer's forward and pullback; the pullback of the first layer computes only parameter gradients.
