@@ -147,8 +147,9 @@ func serialPackedGemm<V: SIMD>(
   let kcMax = (k &+ kBlocks &- 1) / kBlocks
   let mcMax = min(blocking.mc, (rows.count &+ mr &- 1) / mr &* mr)
   let ncMax = min(blocking.nc, (columns.count &+ nr &- 1) / nr &* nr)
-  let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mcMax &* kcMax)
-  let packedB = UnsafeMutablePointer<Float>.allocate(capacity: ncMax &* kcMax &+ nr)
+  // 8 values of slack after each panel for the transposing pack's last vector store.
+  let packedA = UnsafeMutablePointer<Float>.allocate(capacity: mcMax &* kcMax &+ 8)
+  let packedB = UnsafeMutablePointer<Float>.allocate(capacity: ncMax &* kcMax &+ max(nr, 8))
   defer {
     packedA.deallocate()
     packedB.deallocate()
@@ -214,8 +215,9 @@ func serialPackedGemm<V: SIMD>(
 /// Packs X[rows ..< rows+height, columns ..< columns+count] into strips of
 /// `stripHeight` rows: strip s holds, for each k (a column of X), its rows'
 /// values in order, rows past the edge zero. A's panel is packed as it is;
-/// B's as Bᵀ (`b.transposed`), whose rows are B's columns.
-@inlinable
+/// B's as Bᵀ (`b.transposed`), whose rows are B's columns. `packed` needs 8
+/// values of slack after the last strip (see TransposingPack.swift).
+@inlinable @inline(__always)
 func packStrips(
   _ x: MatrixOperand, rows: Int, height: Int, columns: Int, count: Int, stripHeight: Int,
   into packed: UnsafeMutablePointer<Float>
@@ -225,13 +227,23 @@ func packStrips(
   while top < height {
     let h = min(stripHeight, height &- top)
     let origin = x.base + ((rows &+ top) &* x.rowStride &+ columns &* x.columnStride)
-    if x.rowStride == 1 {
-      // The strip's values for one k are contiguous (a column-major A, a row-major B).
+    if x.rowStride == 1 && h == stripHeight {
+      // The strip's values for one k are contiguous (a column-major A, a
+      // row-major B): a loop of known length (the strip height is a constant
+      // here) compiles to a few vector moves, not a memcpy call per k.
+      for kk in 0..<count {
+        let (d, s) = (dst + kk &* stripHeight, origin + kk &* x.columnStride)
+        for r in 0..<stripHeight { d[r] = s[r] }
+      }
+    } else if x.rowStride == 1 {
       for kk in 0..<count {
         let d = dst + kk &* stripHeight
         d.update(from: origin + kk &* x.columnStride, count: h)
-        if h < stripHeight { (d + h).update(repeating: 0, count: stripHeight &- h) }
+        (d + h).update(repeating: 0, count: stripHeight &- h)
       }
+    } else if x.columnStride == 1 && h == stripHeight && packsByTransposing(stripHeight: stripHeight) {
+      // Each row contiguous along k: transposed 8 x 8 blocks at a time (TransposingPack.swift).
+      packStripByTransposing(origin, rowStride: x.rowStride, count: count, stripHeight: stripHeight, into: dst)
     } else {
       // One k at a time, its strip's rows side by side: contiguous writes
       // (a row at a time would compile to slow scattered stores).
