@@ -1,6 +1,6 @@
 // The matrix products one training step of the reference ConvNet makes,
-// per image, on one thread: the packed kernel beside OpenBLAS on the same
-// operands (validated against each other first), so that the product
+// per image, on one thread: every packed kernel the CPU supports (AVX-512
+// and AVX2 on an AVX-512 machine) beside OpenBLAS on the same operands (validated against each other first), so that the product
 // kernel's efficiency is read on the shapes that matter rather than on
 // 512³ alone. Shapes (m x n x k, op(A), op(B)), conv layers as im2col + GEMM:
 //   forward   y_n (F x P)  = W (F x CKK) · col_n (CKK x P)
@@ -30,15 +30,20 @@ enum ConvGemmShapes {
     Shape(name: "fc1 dX", m: 64, n: 3136, k: 128, transposeA: false, transposeB: false, beta: 0),
   ]
 
-  /// One line per shape: GFLOP/s of the active kernel and of OpenBLAS, one thread.
-  static func run(repeats: Int, log: (String) -> Void) throws -> String {
+  /// One line per shape: GFLOP/s of every packed kernel this CPU supports
+  /// and of OpenBLAS, one thread, each packed kernel's ratio to OpenBLAS,
+  /// and the shape's share of `peak` (the bench's best sgemm 512³ rate on one thread).
+  static func run(repeats: Int, peak: Double?, log: (String) -> Void) throws -> String {
     let threadsBefore = BLAS.threads
     BLAS.setThreads(1)  // OpenBLAS's count is process-wide
     defer { BLAS.setThreads(threadsBefore) }
-    // The packed kernel beside OpenBLAS, whichever of them this machine chose.
-    let packed = GemmKernel.best(for: CPUFlags.current)
-    var out = "products of one training step, one thread (GFLOP/s, best of \(max(5, repeats * 5)) x 50 calls):\n"
-    out += "  product          m x n x k          \(packed.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  OpenBLAS \(BLAS.coreName)\n"
+    // Every packed kernel beside OpenBLAS, whichever of them this machine chose.
+    let packed = GemmKernel.allCases.filter { $0 != .openblas && $0.isSupported(flags: CPUFlags.current) }
+    var out = "products of one training step, one thread (GFLOP/s, best of \(max(5, repeats * 5)) x 50 calls"
+    if let peak { out += String(format: "; of peak = share of the one-thread sgemm 512³ peak, %.1f GFLOP/s", peak) }
+    out += "):\n  product          m x n x k        "
+    for kernel in packed { out += " " + "\(kernel.rawValue)".leftPadded(8) + "  vs BLAS" }
+    out += "  OpenBLAS \(BLAS.coreName)" + (peak == nil ? "\n" : "  of peak\n")
     for s in shapes {
       var rng = SplitMix64(seed: 9)
       let rowsA = s.transposeA ? s.k : s.m, colsA = s.transposeA ? s.m : s.k
@@ -53,21 +58,34 @@ enum ConvGemmShapes {
             b: b, ldb: colsB, beta: s.beta, c: pc.baseAddress!, ldc: s.n, threads: 1)
         }
       }
-      var ours = c0, theirs = c0
-      product(packed, &ours)
+      var theirs = c0
       product(.openblas, &theirs)
-      let worst = zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0
-      guard worst < 1e-3 * Float(s.k).squareRoot() else { throw BenchmarkError("\(s.name): packed and OpenBLAS products differ by \(worst)") }
+      for kernel in packed {
+        var ours = c0
+        product(kernel, &ours)
+        let worst = zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0
+        guard worst < 1e-3 * Float(s.k).squareRoot() else {
+          throw BenchmarkError("\(s.name): \(kernel.rawValue) and OpenBLAS products differ by \(worst)")
+        }
+      }
       func rate(_ kernel: GemmKernel) -> Double {
         var c = c0
         let seconds = BenchmarkSuite.best(max(5, repeats * 5)) { for _ in 0..<50 { product(kernel, &c) } } / 50
         return 2 * Double(s.m * s.n * s.k) / seconds / 1e9
       }
-      let (mine, blas) = (rate(packed), rate(.openblas))
+      let blas = rate(.openblas)
+      let rates = packed.map(rate)
       out += "  " + s.name.padding(toLength: 15, withPad: " ", startingAt: 0)
-      out += "  " + "\(s.m) x \(s.n) x \(s.k)".padding(toLength: 17, withPad: " ", startingAt: 0)
-      out += String(format: "  %7.1f   %7.1f   (%.2fx)\n", mine, blas, mine / blas)
+      out += "  " + "\(s.m) x \(s.n) x \(s.k)".padding(toLength: 15, withPad: " ", startingAt: 0)
+      for r in rates { out += String(format: "  %7.1f  %6.2fx", r, r / blas) }
+      out += String(format: "  %7.1f", blas)
+      if let peak { out += String(format: "           %5.0f%%", 100 * (rates + [blas]).max()! / peak) }
+      out += "\n"
     }
     return out
   }
+}
+
+extension String {
+  func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -12,8 +12,7 @@ enum GemmChoiceReport {
     if active.source != .forced, let url = GemmChoice.recordURL() { out += ", record \(url.path)" }
     out += ")\n"
     guard let record = active.record else { return out + "  (no calibration: CONVNOTES_GEMM chose it)\n" }
-    let threads = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
-    out += "  calibration: conv1 + conv2 products of \(GemmCalibration.images) images as Conv2D issues them, \(threads) threads, measured \(record.measuredAt)\n"
+    out += "  calibration: conv1 + conv2 products of \(GemmCalibration.images) images as Conv2D issues them, \(GemmChoice.calibrationThreads) threads, measured \(record.measuredAt)\n"
     let fastest = record.seconds.values.min() ?? 1
     for (name, seconds) in record.seconds.sorted(by: { $0.value < $1.value }) {
       out += "    " + name.padding(toLength: 9, withPad: " ", startingAt: 0)

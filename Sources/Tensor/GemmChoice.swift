@@ -134,6 +134,10 @@ public enum GemmChoice {
     }
   }
 
+  /// The thread count the calibration measures at: the machine's cores, at
+  /// most 8 (as Parallel uses).
+  public static var calibrationThreads: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
   /// The kernel this process uses, and how it was decided: CONVNOTES_GEMM,
   /// else this machine's record, else a measurement at the machine's thread
   /// count (at most 8, as Parallel uses). A bad CONVNOTES_GEMM or record
@@ -142,7 +146,7 @@ public enum GemmChoice {
     if let forced = GemmKernel.forcedByEnvironment() { return (forced, .forced, nil) }
     let flags = CPUFlags.current
     let candidates = GemmKernel.allCases.filter { $0.isSupported(flags: flags) }
-    let threads = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    let threads = calibrationThreads
     do {
       let (record, source) = try resolve(url: recordURL(), machine: machineSignature(threads: threads)) {
         GemmCalibration.measure(kernels: candidates, threads: threads)
