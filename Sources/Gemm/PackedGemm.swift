@@ -169,14 +169,14 @@ func serialPackedGemm<V: SIMD>(
       let wholeStrips = direct ? nc / nr * nr : 0
       if wholeStrips < nc {
         packStrips(
-          b.transposed, rows: jc &+ wholeStrips, height: nc &- wholeStrips, columns: pc, count: kc, stripHeight: nr,
+          vector, b.transposed, rows: jc &+ wholeStrips, height: nc &- wholeStrips, columns: pc, count: kc, stripHeight: nr,
           into: packedB + wholeStrips &* kc)
       }
       let betaHere: Float = pc == 0 ? beta : 1
       var ic = rows.lowerBound
       while ic < rows.upperBound {
         let mc = min(mcMax, rows.upperBound &- ic)
-        packStrips(a, rows: ic, height: mc, columns: pc, count: kc, stripHeight: mr, into: packedA)
+        packStrips(vector, a, rows: ic, height: mc, columns: pc, count: kc, stripHeight: mr, into: packedA)
         var jr = 0
         while jr < nc {
           let width = min(nr, nc &- jr)
@@ -218,10 +218,10 @@ func serialPackedGemm<V: SIMD>(
 /// B's as Bᵀ (`b.transposed`), whose rows are B's columns. `packed` needs 8
 /// values of slack after the last strip (see TransposingPack.swift).
 @inlinable @inline(__always)
-func packStrips(
-  _ x: MatrixOperand, rows: Int, height: Int, columns: Int, count: Int, stripHeight: Int,
+func packStrips<V: SIMD>(
+  _ vector: V.Type, _ x: MatrixOperand, rows: Int, height: Int, columns: Int, count: Int, stripHeight: Int,
   into packed: UnsafeMutablePointer<Float>
-) {
+) where V.Scalar == Float {
   var dst = packed
   var top = 0
   while top < height {
@@ -243,7 +243,7 @@ func packStrips(
       }
     } else if x.columnStride == 1 && h == stripHeight && packsByTransposing(stripHeight: stripHeight) {
       // Each row contiguous along k: transposed 8 x 8 blocks at a time (TransposingPack.swift).
-      packStripByTransposing(origin, rowStride: x.rowStride, count: count, stripHeight: stripHeight, into: dst)
+      packStripByTransposing(vector, origin, rowStride: x.rowStride, count: count, stripHeight: stripHeight, into: dst)
     } else {
       // One k at a time, its strip's rows side by side: contiguous writes
       // (a row at a time would compile to slow scattered stores).

@@ -45,6 +45,9 @@ func store8(_ v: SIMD8<Float>, at p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// Generic over the kernel's vector type only so that each kernel module
+/// (GemmAVX512, GemmAVX2) compiles its own copy with its own target flags.
+///
 /// Packs one full strip of `stripHeight` rows, row r at `origin + r * rowStride`
 /// with its `count` values contiguous: packed[kk * stripHeight + r] = row r's
 /// value kk. Handles a strip height that is a multiple of 8, or below 8;
@@ -53,9 +56,9 @@ func store8(_ v: SIMD8<Float>, at p: UnsafeMutablePointer<Float>) {
 /// slots, which the next store overwrites; the last store of the strip runs
 /// past it, so the packed buffer needs 8 values of slack after its end.
 @inlinable @inline(__always)
-func packStripByTransposing(
-  _ origin: UnsafePointer<Float>, rowStride: Int, count: Int, stripHeight: Int, into dst: UnsafeMutablePointer<Float>
-) {
+func packStripByTransposing<V: SIMD>(
+  _ vector: V.Type, _ origin: UnsafePointer<Float>, rowStride: Int, count: Int, stripHeight: Int, into dst: UnsafeMutablePointer<Float>
+) where V.Scalar == Float {
   var kk = 0
   while kk &+ 8 <= count {
     if stripHeight < 8 {

@@ -43,7 +43,7 @@ struct PackStripsTests {
           packed.initialize(repeating: .nan, count: capacity)
           matrix.withUnsafeBufferPointer { m in
             packStrips(
-              MatrixOperand(m.baseAddress!, rowStride: rowStride, columnStride: columnStride), rows: rows, height: height,
+              SIMD16<Float>.self, MatrixOperand(m.baseAddress!, rowStride: rowStride, columnStride: columnStride), rows: rows, height: height,
               columns: columns, count: count, stripHeight: stripHeight, into: packed)
           }
           let got = Array(UnsafeBufferPointer(start: packed, count: want.count))
