@@ -173,13 +173,20 @@ public final class Conv2D: Layer {
         }
       }
     }
+    // Each gradient element adds the chunks in chunk order; the elements
+    // are split over the threads (the order per element is unchanged).
     weight.grad.withMutablePointer { gw in
       bias.grad.withMutablePointer { gb in
         partials.withUnsafeBufferPointer { pp in
+          let (gw, pp) = (SendablePointer(gw), SendableConstPointer(pp.baseAddress!))
+          Parallel.chunks(f * rows, cost: chunks) { elements in
+            for c in 0..<chunks {
+              let dW = pp.base + c * stride
+              for i in elements { gw.base[i] += dW[i] }
+            }
+          }
           for c in 0..<chunks {
-            let dW = pp.baseAddress! + c * stride
-            for i in 0..<(f * rows) { gw[i] += dW[i] }
-            for k in 0..<f { gb[k] += dW[f * rows + k] }
+            for k in 0..<f { gb[k] += pp.base[c * stride + f * rows + k] }
           }
         }
       }
