@@ -43,7 +43,8 @@ enum ConvGemmShapes {
     if let peak { out += String(format: "; of peak = share of the one-thread sgemm 512³ peak, %.1f GFLOP/s", peak) }
     out += "):\n  product          m x n x k        "
     for kernel in packed { out += " " + "\(kernel.rawValue)".leftPadded(8) + "  vs BLAS" }
-    out += "  OpenBLAS \(BLAS.coreName)" + (peak == nil ? "\n" : "  of peak\n")
+    let blasHeader = "OpenBLAS \(BLAS.coreName)"
+    out += "  " + blasHeader + (peak == nil ? "\n" : "  of peak\n")
     for s in shapes {
       var rng = SplitMix64(seed: 9)
       let rowsA = s.transposeA ? s.k : s.m, colsA = s.transposeA ? s.m : s.k
@@ -78,8 +79,8 @@ enum ConvGemmShapes {
       out += "  " + s.name.padding(toLength: 15, withPad: " ", startingAt: 0)
       out += "  " + "\(s.m) x \(s.n) x \(s.k)".padding(toLength: 15, withPad: " ", startingAt: 0)
       for r in rates { out += String(format: "  %7.1f  %6.2fx", r, r / blas) }
-      out += String(format: "  %7.1f", blas)
-      if let peak { out += String(format: "           %5.0f%%", 100 * (rates + [blas]).max()! / peak) }
+      out += "  " + String(format: "%.1f", blas).leftPadded(blasHeader.count)
+      if let peak { out += "  " + String(format: "%.0f%%", 100 * (rates + [blas]).max()! / peak).leftPadded(7) }
       out += "\n"
     }
     return out
