@@ -52,7 +52,15 @@ let package = Package(
     .target(name: "Gemm", exclude: ["README.md"], swiftSettings: [.unsafeFlags(["-O"])]),
     .target(name: "GemmAVX512", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])]),
     .target(name: "GemmAVX2", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "haswell"])]),
-    .target(name: "Tensor", dependencies: ["CBLAS", "Support", "Gemm", "GemmAVX512", "GemmAVX2"], exclude: ["README.md"]),
+    // The element-wise loops around the products (im2col, col2im, the fused
+    // ReLU + pooling), generic in VectorLoops and built per instruction set
+    // the same way; Tensor's VectorLoopsDoor picks one (same bits in each).
+    .target(name: "VectorLoops", exclude: ["README.md"], swiftSettings: [.unsafeFlags(["-O"])]),
+    .target(name: "VectorLoopsAVX512", dependencies: ["VectorLoops"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])]),
+    .target(name: "VectorLoopsAVX2", dependencies: ["VectorLoops"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "haswell"])]),
+    .target(
+      name: "Tensor", dependencies: ["CBLAS", "Support", "Gemm", "GemmAVX512", "GemmAVX2", "VectorLoops", "VectorLoopsAVX512", "VectorLoopsAVX2"],
+      exclude: ["README.md"]),
     .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["Tensor", "Detection", "CZlib"], exclude: ["README.md"]),

@@ -81,7 +81,8 @@ public enum ReLUMaxPool {
     return (y, Cache(input: x, routing: .indices(argmax)))
   }
 
-  /// 2 x 2 windows, stride 2: the same maxima, the winner kept as its corner.
+  /// 2 x 2 windows, stride 2: the same maxima, the winner kept as its corner
+  /// (the loop is VectorLoops/PoolCornerLoops.swift, built per instruction set).
   static func forwardCorners(_ x: Tensor, window: PoolWindow, layer: String) -> (output: Tensor, cache: Cache) {
     let (n, c, h, w, oh, ow) = window.dimensions(x, layer: layer)
     var y = Tensor(uninitialized: [n, c, oh, ow])
@@ -92,36 +93,7 @@ public enum ReLUMaxPool {
           guard let cornerBase = pa.baseAddress else { return }
           let (px, py, pa) = (SendableConstPointer(px), SendablePointer(py), SendablePointer(cornerBase))
           Parallel.chunks(n * c, cost: h * w) { planes in
-            for plane in planes {
-              let src = px.base + plane &* h &* w
-              let dst = py.base + plane &* oh &* ow
-              let corner = pa.base + plane &* oh &* ow
-              for i in 0..<oh {
-                let r0 = (2 &* i) &* w, r1 = r0 &+ w
-                for j in 0..<ow {
-                  let k = r0 &+ 2 &* j, k2 = r1 &+ 2 &* j
-                  // Selects, not branches: which element wins is data-dependent
-                  // and mispredicted branches cost more than the comparisons.
-                  // Strictly greater, so the first maximum wins ties.
-                  var best: UInt8 = 0
-                  var value = max(src[k], 0)
-                  let v1 = max(src[k &+ 1], 0)
-                  let m1 = v1 > value
-                  value = m1 ? v1 : value
-                  best = m1 ? 1 : best
-                  let v2 = max(src[k2], 0)
-                  let m2 = v2 > value
-                  value = m2 ? v2 : value
-                  best = m2 ? 2 : best
-                  let v3 = max(src[k2 &+ 1], 0)
-                  let m3 = v3 > value
-                  value = m3 ? v3 : value
-                  best = m3 ? 3 : best
-                  dst[i &* ow &+ j] = value
-                  corner[i &* ow &+ j] = best
-                }
-              }
-            }
+            VectorLoopsDoor.reluPoolForward(px.base, height: h, width: w, planes: planes, into: py.base, corners: pa.base)
           }
         }
       }
@@ -181,17 +153,20 @@ public enum ReLUMaxPool {
   }
 
   /// 2 x 2 windows, stride 2: each element of dx is written once, from its
-  /// window's gradient and pooled value. The gradient is taken as 0 + g, as
-  /// the routing onto a zeroed dx computes it (so -0 arrives as +0), which
-  /// keeps the bits of the indices path.
+  /// window's gradient and pooled value (VectorLoops/PoolCornerLoops.swift).
   static func backwardCorners(_ dout: Tensor, corners: [UInt8], output: Tensor, shape: [Int], rule: BackwardRule) -> Tensor {
     precondition(
       dout.shape == output.shape,
       "ReLUMaxPool.backward: gradient \(dout.shape) for pooled output \(output.shape)")
     var dx = Tensor(uninitialized: shape)
     let (h, w) = (shape[2], shape[3])
-    let (oh, ow) = (output.shape[2], output.shape[3])
     let planes = shape[0] * shape[1]
+    let cornerRule: CornerRule =
+      switch rule {
+      case .gradient: .gradient
+      case .deconvnet: .deconvnet
+      case .guided: .guided
+      }
     dx.withMutablePointer { pdx in
       dout.withPointer { pd in
         output.withPointer { py in
@@ -199,36 +174,9 @@ public enum ReLUMaxPool {
             guard let cornerBase = cornerBuffer.baseAddress else { return }
             let (pdx, pd, py, pc) = (SendablePointer(pdx), SendableConstPointer(pd), SendableConstPointer(py), SendableConstPointer(cornerBase))
             Parallel.chunks(planes, cost: h * w) { range in
-              for plane in range {
-                let dst = pdx.base + plane &* h &* w
-                let o = plane &* oh &* ow
-                let (g, y, corner) = (pd.base + o, py.base + o, pc.base + o)
-                for i in 0..<oh {
-                  let r0 = dst + (2 &* i) &* w, r1 = r0 + w
-                  for j in 0..<ow {
-                    let q = i &* ow &+ j
-                    let routed: Float = 0 + g[q]
-                    let v: Float
-                    switch rule {
-                    case .gradient: v = y[q] > 0 ? routed : 0
-                    case .deconvnet: v = max(routed, 0)
-                    case .guided: v = y[q] > 0 ? max(routed, 0) : 0
-                    }
-                    let at = corner[q]
-                    r0[2 &* j] = at == 0 ? v : 0
-                    r0[2 &* j &+ 1] = at == 1 ? v : 0
-                    r1[2 &* j] = at == 2 ? v : 0
-                    r1[2 &* j &+ 1] = at == 3 ? v : 0
-                  }
-                  // An odd width leaves a last column no window covers.
-                  if w > 2 &* ow {
-                    r0[w &- 1] = 0
-                    r1[w &- 1] = 0
-                  }
-                }
-                // An odd height leaves a last row no window covers.
-                if h > 2 &* oh { (dst + (h &- 1) &* w).update(repeating: 0, count: w) }
-              }
+              VectorLoopsDoor.reluPoolBackward(
+                gradient: pd.base, output: py.base, corners: pc.base, height: h, width: w, planes: range, rule: cornerRule,
+                into: pdx.base)
             }
           }
         }
