@@ -40,9 +40,19 @@ func transposed8(_ rows: (Int) -> UnsafePointer<Float>) -> Rows8 {
   return (r.0, r.4, r.2, r.6, r.1, r.5, r.3, r.7)
 }
 
+/// Stores vector t of `t` at `p + t * stride`, in order t = 0 ..< 8 (a
+/// later store may overwrite the tail of an earlier one).
 @inlinable @inline(__always)
-func store8(_ v: SIMD8<Float>, at p: UnsafeMutablePointer<Float>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+func store8(_ t: Rows8, at p: UnsafeMutablePointer<Float>, stride: Int) {
+  func store(_ v: SIMD8<Float>, _ i: Int) { UnsafeMutableRawPointer(p + i &* stride).storeBytes(of: v, as: SIMD8<Float>.self) }
+  store(t.0, 0)
+  store(t.1, 1)
+  store(t.2, 2)
+  store(t.3, 3)
+  store(t.4, 4)
+  store(t.5, 5)
+  store(t.6, 6)
+  store(t.7, 7)
 }
 
 /// Generic over the kernel's vector type only so that each kernel module
@@ -65,28 +75,12 @@ func packStripByTransposing<V: SIMD>(
       // Rows past the strip repeat its last row; their lanes are overwritten.
       let last = stripHeight &- 1
       let t = transposed8 { origin + (min($0, last) &* rowStride &+ kk) }
-      let d = dst + kk &* stripHeight
-      store8(t.0, at: d)
-      store8(t.1, at: d + stripHeight)
-      store8(t.2, at: d + 2 &* stripHeight)
-      store8(t.3, at: d + 3 &* stripHeight)
-      store8(t.4, at: d + 4 &* stripHeight)
-      store8(t.5, at: d + 5 &* stripHeight)
-      store8(t.6, at: d + 6 &* stripHeight)
-      store8(t.7, at: d + 7 &* stripHeight)
+      store8(t, at: dst + kk &* stripHeight, stride: stripHeight)
     } else {
       var r0 = 0
       while r0 < stripHeight {
         let t = transposed8 { origin + ((r0 &+ $0) &* rowStride &+ kk) }
-        let d = dst + (kk &* stripHeight &+ r0)
-        store8(t.0, at: d)
-        store8(t.1, at: d + stripHeight)
-        store8(t.2, at: d + 2 &* stripHeight)
-        store8(t.3, at: d + 3 &* stripHeight)
-        store8(t.4, at: d + 4 &* stripHeight)
-        store8(t.5, at: d + 5 &* stripHeight)
-        store8(t.6, at: d + 6 &* stripHeight)
-        store8(t.7, at: d + 7 &* stripHeight)
+        store8(t, at: dst + (kk &* stripHeight &+ r0), stride: stripHeight)
         r0 &+= 8
       }
     }
