@@ -229,8 +229,8 @@ func packStrips<V: SIMD>(
     let origin = x.base + ((rows &+ top) &* x.rowStride &+ columns &* x.columnStride)
     if x.rowStride == 1 && h == stripHeight {
       // The strip's values for one k are contiguous (a column-major A, a
-      // row-major B): a loop of known length (the strip height is a constant
-      // here) compiles to a few vector moves, not a memcpy call per k.
+      // row-major B): a plain loop, not a memcpy call per k for 6 to 32
+      // values (the call cost more than the copy: 2% of the convnet bench).
       for kk in 0..<count {
         let (d, s) = (dst + kk &* stripHeight, origin + kk &* x.columnStride)
         for r in 0..<stripHeight { d[r] = s[r] }
