@@ -127,12 +127,9 @@ public struct GraphSegmentation: Sendable {
   }
 
   /// Edge indices by increasing weight, ties by index (weights are >= 0, so
-  /// their bit patterns sort as unsigned integers: one radix-friendly key).
+  /// their bit patterns sort as unsigned integers: a radix sort's key).
   static func sortedOrder(_ cost: [Double]) -> [Int] {
-    var keys = [(UInt64, Int32)](repeating: (0, 0), count: cost.count)
-    for i in cost.indices { keys[i] = (cost[i].bitPattern, Int32(i)) }
-    keys.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-    return keys.map { Int($0.1) }
+    RadixOrder.ascending(cost.map(\.bitPattern)).map { Int($0) }
   }
 }
 
