@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
     guard !ids.isEmpty else { throw ValidationError("name an experiment (see `convnotes list`), or use `convnotes all`") }
     if !settings.isEmpty {
       guard ids.count == 1 else { throw ValidationError("--set changes one experiment's configuration: name exactly one (got \(ids.joined(separator: ", ")))") }
-      guard !keepGoing, sharding.shard == nil else { throw ValidationError("--set runs in this process: drop --keep-going and --shard") }
+      guard !keepGoing, sharding.shard == nil, sharding.jobs == 1 else { throw ValidationError("--set runs in this process: drop --keep-going, --shard and --jobs") }
     }
     for id in ids where Catalog.experiment(id: id) == nil {
       if Profile(rawValue: id) != nil {

@@ -1,6 +1,7 @@
 // `--shard i/n` for `run` and `all`: run only shard i's experiments (whole
 // requires-groups, balanced by estimated time; ExperimentKit/Scale/ShardPlan)
-// and write shard.json, which `convnotes merge` checks.
+// and write shard.json, which `convnotes merge` checks; `--jobs n`: n
+// experiments at once, each in its own process (IsolatedRuns.swift).
 import ArgumentParser
 import ExperimentKit
 import Experiments
@@ -16,8 +17,12 @@ struct ShardOptions: ParsableArguments {
   @Flag(help: "Print the ids of the experiments that would run, one per line, and run nothing.")
   var dryRun = false
 
+  @Option(help: ArgumentHelp("Experiments run at once, each in its own process with the run's --threads (same results as one at a time; fills the cores one experiment leaves idle).", valueName: "n"))
+  var jobs: Int = 1
+
   func validate() throws {
     if let shard { _ = try parsedShard(shard) }
+    guard (1...16).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 16, got \(jobs)") }
   }
 
   func parsedShard(_ text: String) throws -> Shard {
@@ -47,7 +52,11 @@ struct ShardOptions: ParsableArguments {
   /// Runs `experiments` (all of them, or this shard's part) and, for a shard, writes its manifest.
   func run(_ experiments: [any Experiment.Type], options: RunOptionsGroup, keepGoing: Bool) throws {
     func runner(_ list: [any Experiment.Type]) throws {
-      if keepGoing { try IsolatedRuns.run(list, options: options) } else { try Runner.run(list, options: options.runOptions) }
+      if keepGoing || jobs > 1 {
+        try IsolatedRuns.run(list, options: options, jobs: jobs, keepGoing: keepGoing)
+      } else {
+        try Runner.run(list, options: options.runOptions)
+      }
     }
     if dryRun {
       let list = try shard.map { plan(experiments, count: try parsedShard($0).count, profile: options.profile)[try parsedShard($0).index - 1] } ?? experiments

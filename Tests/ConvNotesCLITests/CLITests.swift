@@ -249,3 +249,39 @@ func aConsumerPackageBuildsAgainstTheLibraryProducts() throws {
   #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("map-evaluation/results.json").path))
   #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("fashion-scenes/results.json").path))
 }
+
+/// --jobs 2: experiments run two at a time, each in its own process with the
+/// run's --threads, and write the same bytes as one at a time.
+@Test func twoJobsWriteTheSameResultsAsOne() throws {
+  let out = try TestSupport.temporaryFolder("jobs")
+  defer { try? FileManager.default.removeItem(at: out) }
+  let ids = ["fashion-scenes", "map-evaluation"]
+  func run(_ folder: String, _ extra: [String]) throws -> (status: Int32, out: String, err: String) {
+    try convnotes(["run"] + ids + ["--profile", "quick", "--threads", "2", "--out", out.appendingPathComponent(folder).path,
+      "--models", out.appendingPathComponent("models").path] + extra)
+  }
+  let one = try run("one", []), two = try run("two", ["--jobs", "2"])
+  #expect(one.status == 0 && two.status == 0, "\(one.err)\n\(two.err)")
+  #expect(two.err.contains("started (2 of 2 jobs running)"), "\(two.err)")
+  for id in ids {
+    let a = try Data(contentsOf: out.appendingPathComponent("one/\(id)/results.json"))
+    let b = try Data(contentsOf: out.appendingPathComponent("two/\(id)/results.json"))
+    #expect(a == b, "\(id)/results.json differs between --jobs 1 and 2")
+  }
+  let bad = try convnotes(["run", "map-evaluation", "--jobs", "0"])
+  #expect(bad.status != 0 && bad.err.contains("--jobs must be between 1 and 16, got 0"), "\(bad.err)")
+}
+
+/// Without --keep-going a failure stops new starts (what is running finishes).
+@Test func twoJobsStartNothingNewAfterAFailure() throws {
+  let out = try TestSupport.temporaryFolder("jobs-fail")
+  defer { try? FileManager.default.removeItem(at: out) }
+  let r = try convnotes([
+    "run", "fashion-scenes", "localization-regression", "--jobs", "2", "--profile", "quick",
+    "--data-dir", out.appendingPathComponent("no-data").path, "--out", out.path, "--models", out.appendingPathComponent("models").path,
+  ])
+  #expect(r.status == 1)
+  #expect(r.err.contains("fashion-scenes failed (exit 1) after"), "\(r.err)")
+  #expect(r.err.contains("starting nothing new"), "\(r.err)")
+  #expect(r.err.contains("1 experiment failed (fashion-scenes); skipped, as they read its results: localization-regression"), "\(r.err)")
+}
