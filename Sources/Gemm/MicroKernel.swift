@@ -46,16 +46,20 @@ func microKernel<V: SIMD>(
     pa += 6
     pb += step
   }
-  if height == 6 && width == 2 &* w && columnStride == 1 {
+  if width == 2 &* w && columnStride == 1 {
+    // Full-width rows are stored as vectors, also in a tile cut by C's
+    // bottom edge (m = 32 or 64 leaves a 2- or 4-row tile in every column
+    // strip; element-wise, its write-back cost as much as a 9-deep k loop).
+    // The same arithmetic as writeTile's, so the same bits.
     storeRow(c, c00, c01, alpha: alpha, beta: beta)
-    storeRow(c + rowStride, c10, c11, alpha: alpha, beta: beta)
-    storeRow(c + 2 &* rowStride, c20, c21, alpha: alpha, beta: beta)
-    storeRow(c + 3 &* rowStride, c30, c31, alpha: alpha, beta: beta)
-    storeRow(c + 4 &* rowStride, c40, c41, alpha: alpha, beta: beta)
-    storeRow(c + 5 &* rowStride, c50, c51, alpha: alpha, beta: beta)
+    if height > 1 { storeRow(c + rowStride, c10, c11, alpha: alpha, beta: beta) }
+    if height > 2 { storeRow(c + 2 &* rowStride, c20, c21, alpha: alpha, beta: beta) }
+    if height > 3 { storeRow(c + 3 &* rowStride, c30, c31, alpha: alpha, beta: beta) }
+    if height > 4 { storeRow(c + 4 &* rowStride, c40, c41, alpha: alpha, beta: beta) }
+    if height > 5 { storeRow(c + 5 &* rowStride, c50, c51, alpha: alpha, beta: beta) }
     return
   }
-  // Edge or strided tile: spill the accumulators (row r at tile[r * 2W]),
+  // Narrow or strided tile: spill the accumulators (row r at tile[r * 2W]),
   // then write the valid part element-wise.
   withUnsafeTemporaryAllocation(of: Float.self, capacity: 12 &* w) { buffer in
     let tile = UnsafeMutableRawPointer(buffer.baseAddress!)
@@ -114,6 +118,17 @@ func storeRow<V: SIMD>(_ c: UnsafeMutablePointer<Float>, _ x0: V, _ x1: V, alpha
   }
 }
 
+/// One vector of a row: c[0 ..< W] = alpha * x + beta * c.
+@inlinable @inline(__always)
+func storeVector<V: SIMD>(_ c: UnsafeMutablePointer<Float>, _ x: V, alpha: Float, beta: Float) where V.Scalar == Float {
+  let p = UnsafeMutableRawPointer(c)
+  if beta == 0 {
+    p.storeBytes(of: x * alpha, as: V.self)
+  } else {
+    p.storeBytes(of: x * alpha + p.loadUnaligned(as: V.self) * beta, as: V.self)
+  }
+}
+
 /// The tile of a strip at most one vector wide (C's right edge): 6 rows of
 /// one V each, six accumulators, the same fused multiply-adds in the same
 /// k order as `microKernel` (so the same bits), at half or a quarter of its
@@ -138,6 +153,16 @@ func narrowMicroKernel<V: SIMD>(
     c5.addProduct(V(repeating: pa[5]), b0)
     pa += 6
     pb += step
+  }
+  if width == w && columnStride == 1 {
+    // A whole vector per row (n = 784 = 24 x 32 + 16 ends every row strip so with AVX-512).
+    storeVector(c, c0, alpha: alpha, beta: beta)
+    if height > 1 { storeVector(c + rowStride, c1, alpha: alpha, beta: beta) }
+    if height > 2 { storeVector(c + 2 &* rowStride, c2, alpha: alpha, beta: beta) }
+    if height > 3 { storeVector(c + 3 &* rowStride, c3, alpha: alpha, beta: beta) }
+    if height > 4 { storeVector(c + 4 &* rowStride, c4, alpha: alpha, beta: beta) }
+    if height > 5 { storeVector(c + 5 &* rowStride, c5, alpha: alpha, beta: beta) }
+    return
   }
   withUnsafeTemporaryAllocation(of: Float.self, capacity: 6 &* w) { buffer in
     let tile = UnsafeMutableRawPointer(buffer.baseAddress!)

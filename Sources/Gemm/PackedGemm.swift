@@ -72,10 +72,6 @@ public struct GemmBlocking: Sendable {
   public init(mc: Int, kc: Int, nc: Int) { (self.mc, self.kc, self.nc) = (mc, kc, nc) }
 }
 
-/// Rows of a micro-tile (the number of broadcast rows of A per k).
-@inlinable
-var gemmTileRows: Int { 6 }
-
 /// C (m x n) = alpha * A (m x k) * B (k x n) + beta * C, split over `threads`.
 @inlinable
 public func packedGemm<V: SIMD & SendableMetatype>(
@@ -109,7 +105,7 @@ public func packedGemm<V: SIMD & SendableMetatype>(
   }
   // Split the larger side in whole tiles; each part packs its own operands.
   let splitColumns = n >= m
-  let tile = splitColumns ? nr : gemmTileRows
+  let tile = splitColumns ? nr : gemmTileRows(V.self)
   let extent = splitColumns ? n : m
   let tiles = (extent &+ tile &- 1) / tile
   let count = min(parts, tiles)
@@ -140,7 +136,7 @@ func serialPackedGemm<V: SIMD>(
   _ vector: V.Type, rows: Range<Int>, columns: Range<Int>, k: Int, alpha: Float, a: MatrixOperand,
   b: MatrixOperand, beta: Float, c: MatrixResult, blocking: GemmBlocking
 ) where V.Scalar == Float {
-  let mr = gemmTileRows
+  let mr = gemmTileRows(V.self)  // 8 with AVX-512 (MicroKernel8.swift), 6 with AVX2
   let nr = 2 &* V.scalarCount
   // Equal shared-dimension blocks (288 = 144 + 144, not 256 + 32).
   let kBlocks = (k &+ blocking.kc &- 1) / blocking.kc
@@ -187,7 +183,21 @@ func serialPackedGemm<V: SIMD>(
             let inPlace = jr < wholeStrips
             let stripB = inPlace ? b.base + (pc &* b.rowStride &+ jc &+ jr) : UnsafePointer(packedB + jr &* kc)
             let stride = inPlace ? b.rowStride : nr
-            if width > V.scalarCount {
+            if mr == 8 {
+              if width > V.scalarCount {
+                microKernel8(
+                  vector, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
+                  c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+              } else if width > 8 {
+                narrowMicroKernel8(
+                  vector, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
+                  c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+              } else {
+                narrowMicroKernel8(
+                  SIMD8<Float>.self, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
+                  c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)
+              }
+            } else if width > V.scalarCount {
               microKernel(
                 vector, k: kc, a: packedA + ir &* kc, b: stripB, bStride: stride, alpha: alpha, beta: betaHere,
                 c: tile, rowStride: c.rowStride, columnStride: c.columnStride, height: height, width: width)

@@ -72,6 +72,43 @@ struct PackedGemmTests {
     }
   }
 
+  /// The packed kernels' arithmetic, written out: each element is the fused
+  /// multiply-add chain over k in order, from zero, then alpha * acc + beta * C
+  /// (one KC block, k <= 256; not the dot-product path, which sums along k in
+  /// vectors). Whatever the tile shape (8 or 6 rows, a tile cut by an edge, the
+  /// transposed problem, a thread split), every element must come out bit for bit.
+  @Test(arguments: kernels.filter { $0 != .openblas })
+  func equalsTheScalarFusedMultiplyAddChainBitForBit(kernel: GemmKernel) {
+    var rng = SplitMix64(seed: 8)
+    let shapes: [(m: Int, n: Int, k: Int)] = [(32, 784, 9), (64, 196, 40), (13, 100, 57), (7, 33, 5), (97, 70, 40), (288, 50, 64), (5, 300, 3), (300, 20, 17)]
+    for (m, n, k) in shapes {
+      for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+        for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+          let lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 1
+          let a = Self.random((ta ? k : m) * lda, &rng), b = Self.random((tb ? n : k) * ldb, &rng), c = Self.random(m * ldc, &rng)
+          var expected = c
+          for i in 0..<m {
+            for j in 0..<n {
+              var acc: Float = 0
+              for p in 0..<k { acc = acc.addingProduct(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j]) }
+              expected[i * ldc + j] = beta == 0 ? alpha * acc : alpha * acc + beta * c[i * ldc + j]
+            }
+          }
+          for threads in [1, 2] {
+            var got = c
+            got.withUnsafeMutableBufferPointer { pc in
+              BLAS.sgemm(
+                kernel: kernel, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+                ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc, threads: threads)
+            }
+            let mismatches = got.indices.filter { got[$0].bitPattern != expected[$0].bitPattern }.count
+            #expect(mismatches == 0, "\(kernel) \(m)x\(n)x\(k) tA \(ta) tB \(tb) alpha \(alpha) beta \(beta), \(threads) threads: \(mismatches) elements differ")
+          }
+        }
+      }
+    }
+  }
+
   /// One product computed on 1 and on 2 threads: the same bits.
   static func expectSameBitsOnOneAndTwoThreads(
     kernel: GemmKernel, m: Int, n: Int, k: Int, transposeB: Bool, beta: Float, seed: UInt64
