@@ -18,6 +18,17 @@ public enum ReferenceTimes {
       : "measured on \(machine) with --threads 2, empty model cache"
   }
 
+  /// Wall-clock seconds of the whole suite as the Makefile runs it
+  /// (`convnotes all --jobs 2`, empty model cache, same machine), and the job
+  /// count; nil where not measured.
+  public static func wall(_ profile: Profile) -> (seconds: Double, jobs: Int)? {
+    switch profile {
+    case .quick: quickWall
+    case .full: fullWall
+    case .large: nil
+    }
+  }
+
   public static func seconds(_ profile: Profile) -> [String: Double] {
     switch profile {
     case .quick: quick
@@ -53,6 +64,13 @@ public enum ReferenceTimes {
     "tsne": 8.3,
     "yolo": 5.6,
   ]
+  /// Measured 2026-12-04: `make report` (--jobs 2) on a clean clone of 4494545, empty model cache, AMD EPYC,
+  /// 2 vCPUs, AVX-512: "24 of 24 experiments ran in 868 s, 2 at a time" (184 % CPU; one at a time, the same
+  /// results took 1307 s at 136 %).
+  static let fullWall: (seconds: Double, jobs: Int)? = (868, 2)
+  /// Measured 2026-12-04: `convnotes all --profile quick --jobs 2`, empty model cache, same machine.
+  static let quickWall: (seconds: Double, jobs: Int)? = (152, 2)
+
   /// Measured 2026-12-03: `make report` on a clean clone of 3e0161d (empty model cache, --threads 2;
   /// AMD EPYC, 2 vCPUs, AVX-512), 24 min 30 s in all. Each time includes training the shared networks that
   /// experiment is the first to need in `convnotes all`'s order.

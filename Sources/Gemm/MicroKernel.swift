@@ -1,6 +1,8 @@
-// The micro-kernel of the packed product (PackedGemm.swift): one 6 x 2W tile
-// of C from a packed 6-row strip of A and a packed 2W-column strip of B,
-// W = the SIMD width (16 floats with AVX-512, 8 with AVX2).
+// The 6-row micro-kernel of the packed product (PackedGemm.swift): one 6 x 2W
+// tile of C from a packed 6-row strip of A and a packed 2W-column strip of B,
+// W = the SIMD width (8 floats: the AVX2 kernel; AVX-512's 16-float vectors
+// use the 8-row tile of MicroKernel8.swift). The write-back helpers here
+// serve both.
 //
 // B is either a packed strip (bStride = 2W) or, for a row-major B whose strip
 // is whole, the matrix itself (bStride = its row stride): no copy needed.

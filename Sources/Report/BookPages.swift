@@ -86,8 +86,10 @@ extension Site {
     let (seconds, known) = fullProfileTimes.total(of: ids)
     guard known > 0 else { return "" }
     let scope = known == ids.count ? "all \(known) chapters" : "the \(known) of \(ids.count) chapters with a reference time"
+    let wall = known == ids.count
+      ? fullProfileTimes.wall.map { " one at a time; <code>make report</code> runs \($0.jobs) at a time and took \(Self.duration($0.seconds)) there in all" } : nil
     return "<p>At the full profile (<code>make report</code>), \(HTML.escape(scope)) take about \(Self.duration(seconds)) on the reference machine "
-      + "(\(HTML.escape(fullProfileTimes.conditions))).</p>"
+      + "(\(HTML.escape(fullProfileTimes.conditions)))\(wall ?? "").</p>"
   }
 
   /// CPU model and core count of this machine (from /proc/cpuinfo on Linux).

@@ -10,8 +10,12 @@ public struct ReferenceRunTimes: Sendable {
   /// How they were measured ("measured with --threads 2, empty model cache").
   public var conditions: String
 
-  public init(seconds: [String: Double] = [:], conditions: String = "") {
-    (self.seconds, self.conditions) = (seconds, conditions)
+  /// Wall-clock seconds of the whole suite as `make report` runs it (several
+  /// experiments at once), and how many at once; nil when not measured.
+  public var wall: (seconds: Double, jobs: Int)?
+
+  public init(seconds: [String: Double] = [:], conditions: String = "", wall: (seconds: Double, jobs: Int)? = nil) {
+    (self.seconds, self.conditions, self.wall) = (seconds, conditions, wall)
   }
 
   /// The sum over `ids` of the known times, and how many of them are known.

@@ -68,7 +68,8 @@ struct ReportPaths: ParsableArguments {
       chaptersFolder: URL(fileURLWithPath: chapters), resultsRoot: URL(fileURLWithPath: results),
       siteFolder: siteFolder, sourceRoot: URL(fileURLWithPath: sourceRoot))
     site.only = only.isEmpty ? nil : Set(only)
-    site.fullProfileTimes = ReferenceRunTimes(seconds: ReferenceTimes.seconds(.full), conditions: ReferenceTimes.conditions(.full))
+    site.fullProfileTimes = ReferenceRunTimes(
+      seconds: ReferenceTimes.seconds(.full), conditions: ReferenceTimes.conditions(.full), wall: ReferenceTimes.wall(.full))
     return site
   }
 }

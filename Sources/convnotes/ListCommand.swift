@@ -44,6 +44,11 @@ struct ListCommand: ParsableCommand {
       print(row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }.joined(separator: "  "))
     }
     let total = Catalog.all.reduce(0.0) { $0 + (reference[$1.id] ?? 0) }
-    print("\nexpected: \(profile.rawValue) profile, \(ReferenceTimes.conditions(profile)); \(String(format: "%.0f", total)) s (\(String(format: "%.1f", total / 60)) min) in all (--profile quick|full|large)")
+    let wall = ReferenceTimes.wall(profile).map {
+      "; \($0.jobs) at a time (--jobs \($0.jobs), as make runs it) \(String(format: "%.0f", $0.seconds)) s (\(String(format: "%.1f", $0.seconds / 60)) min) in all"
+    }
+    print(
+      "\nexpected: \(profile.rawValue) profile, \(ReferenceTimes.conditions(profile)); one at a time \(String(format: "%.0f", total)) s (\(String(format: "%.1f", total / 60)) min)"
+        + (wall ?? "") + " (--profile quick|full|large)")
   }
 }

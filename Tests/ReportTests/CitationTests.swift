@@ -123,7 +123,12 @@ struct CitationTests {
     _ = try withTimes.build()
     let timed = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(timed.components(separatedBy: " · full profile about 1 min 15 s</p>").count == 3)
-    #expect(timed.contains("all 2 chapters take about 2 min 30 s on the reference machine (a test machine)"))
+    #expect(timed.contains("all 2 chapters take about 2 min 30 s on the reference machine (a test machine).</p>"))
+    // With the measured wall time of a run of several jobs, the footer gives it beside the sum.
+    withTimes.fullProfileTimes.wall = (seconds: 100, jobs: 2)
+    _ = try withTimes.build()
+    let walled = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(walled.contains("take about 2 min 30 s on the reference machine (a test machine) one at a time; <code>make report</code> runs 2 at a time and took 1 min 40 s there in all.</p>"))
 
     try f.write("02-toy.md", "---\nexperiment: toy\n---\nSee [@nobody2020].\n")
     let report = f.site.verify()
