@@ -33,12 +33,14 @@ extension Site {
     var body = ""
     var total = 0.0
     var ran = 0
+    var runTimings: [StoredTimings] = []
     for name in lectures {
       body += "<section class=\"lecture\"><h2>\(e(name))</h2>\n<ol class=\"cards\">\n"
       for c in compiled where lecture(of: c) == name {
         let t = Self.tally(c.outcomes, problems: c.errors.filter { !$0.message.hasPrefix("claim failed") }.count)
-        let seconds = store.timings(c.chapter.experiment)?.seconds
-        if let seconds { total += seconds; ran += 1 }
+        let timings = store.timings(c.chapter.experiment)
+        let seconds = timings?.seconds
+        if let seconds, let timings { total += seconds; ran += 1; runTimings.append(timings) }
         let profile = c.results?.provenance?.profile
         let ranText = seconds.map { "ran in " + Self.duration($0) + (profile.map { " (\($0) profile)" } ?? "") } ?? "not run"
         let fullText = profile == "full" ? nil : fullProfileTimes.seconds[c.chapter.experiment].map { "full profile about " + Self.duration($0) }
@@ -72,12 +74,30 @@ extension Site {
     } ?? "No results yet."
     let footer = """
       <footer class="provenance"><p><strong>Total run time \(Self.duration(total))</strong> for the \(ran) of \(compiled.count) chapters that have run \
-      (wall time of each experiment's last run, on a machine that may have been shared).</p>\
+      (wall time of each experiment's last run, on a machine that may have been shared)\(overlapLine(runTimings, sum: total)).</p>\
       \(fullProfileLine(compiled))\
       <p>\(e(runLine))</p><p>Report built on \(e(Self.machine())).</p></footer>
       """
     return Templates.indexTemplate?.render(
       ["tally": tally.text, "tallyClass": tally.cls, "body": body, "footer": footer] as [String: Any]) ?? ""
+  }
+
+  /// When the experiments overlapped in time (`convnotes all --jobs N`): the
+  /// span from the first start to the last finish, which is less than the sum.
+  func overlapLine(_ timings: [StoredTimings], sum: Double) -> String {
+    guard let span = Self.wallSpan(timings), span < 0.95 * sum else { return "" }
+    return "; they ran several at a time, \(Self.duration(span)) from the first start to the last finish"
+  }
+
+  /// Seconds from the earliest start (finish minus duration) to the latest finish, nil without times.
+  static func wallSpan(_ timings: [StoredTimings]) -> Double? {
+    let parser = ISO8601DateFormatter()
+    let spans = timings.compactMap { t -> (start: Date, end: Date)? in
+      guard let text = t.finishedAt, let end = parser.date(from: text), let seconds = t.seconds else { return nil }
+      return (end.addingTimeInterval(-seconds), end)
+    }
+    guard let start = spans.map(\.start).min(), let end = spans.map(\.end).max() else { return nil }
+    return end.timeIntervalSince(start)
   }
 
   /// What the whole report costs at the full profile on the reference machine, when known.
