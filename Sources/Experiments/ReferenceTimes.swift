@@ -64,41 +64,41 @@ public enum ReferenceTimes {
     "tsne": 8.3,
     "yolo": 5.6,
   ]
-  /// Measured 2026-12-04: `make report` (--jobs 2) on a clean clone of 4494545, empty model cache, AMD EPYC,
-  /// 2 vCPUs, AVX-512: "24 of 24 experiments ran in 868 s, 2 at a time" (184 % CPU; one at a time, the same
-  /// results took 1307 s at 136 %).
+  /// Measured 2026-12-04: `make report` (--jobs 2) on a clean clone of 4494545 (before the 8-row AVX-512
+  /// tile), empty model cache, AMD EPYC, 2 vCPUs, AVX-512: "24 of 24 experiments ran in 868 s, 2 at a time"
+  /// (184 % CPU; one at a time, the same results.json took 1307 s at 136 %).
   static let fullWall: (seconds: Double, jobs: Int)? = (868, 2)
   /// Measured 2026-12-04: `convnotes all --profile quick --jobs 2`, empty model cache, same machine.
   static let quickWall: (seconds: Double, jobs: Int)? = (152, 2)
 
-  /// Measured 2026-12-03: `make report` on a clean clone of 3e0161d (empty model cache, --threads 2;
-  /// AMD EPYC, 2 vCPUs, AVX-512), 24 min 30 s in all. Each time includes training the shared networks that
-  /// experiment is the first to need in `convnotes all`'s order.
+  /// Measured 2026-12-04: `make report JOBS=1` (one experiment at a time) on a clean clone of 3ca1e80
+  /// (empty model cache, --threads 2; AMD EPYC, 2 vCPUs, AVX-512), 20 min 16 s in all. Each
+  /// time includes training the shared networks that experiment is the first to need in catalog order.
   static let full: [String: Double] = [
-    "adversarial": 109.3,
-    "class-visualization": 12.8,
-    "classifier": 109.0,
-    "deepdream": 4.4,
-    "fashion-scenes": 4.6,
-    "fast-rcnn": 380.3,
-    "faster-rcnn": 110.4,
-    "feature-inversion": 25.8,
-    "filters-and-patches": 6.4,
-    "hog-detector": 40.9,
-    "localization-regression": 110.3,
+    "adversarial": 89.1,
+    "class-visualization": 12.3,
+    "classifier": 109.4,
+    "deepdream": 4.7,
+    "fashion-scenes": 7.5,
+    "fast-rcnn": 294.8,
+    "faster-rcnn": 105.2,
+    "feature-inversion": 24.8,
+    "filters-and-patches": 5.6,
+    "hog-detector": 23.9,
+    "localization-regression": 119.3,
     "map-evaluation": 0.3,
-    "neural-style": 37.9,
-    "occlusion": 4.9,
-    "pose-regression": 37.7,
-    "rcnn": 218.7,
-    "region-proposals": 9.3,
-    "roi-pooling": 3.0,
-    "saliency": 5.9,
-    "sliding-window": 16.4,
-    "spatial-transformer": 74.8,
-    "speed-tables": 42.8,
-    "tsne": 63.4,
-    "yolo": 40.8,
+    "neural-style": 32.1,
+    "occlusion": 4.5,
+    "pose-regression": 26.3,
+    "rcnn": 139.9,
+    "region-proposals": 6.9,
+    "roi-pooling": 1.8,
+    "saliency": 5.6,
+    "sliding-window": 9.7,
+    "spatial-transformer": 54.5,
+    "speed-tables": 35.6,
+    "tsne": 65.1,
+    "yolo": 36.9,
   ]
   /// Measured 2026-12-02 with --threads 1 while other jobs shared the machine (pessimistic).
   static let large: [String: Double] = [
