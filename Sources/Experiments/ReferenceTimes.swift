@@ -64,10 +64,10 @@ public enum ReferenceTimes {
     "tsne": 8.3,
     "yolo": 5.6,
   ]
-  /// Measured 2026-12-04: `make report` (--jobs 2) on a clean clone of 4494545 (before the 8-row AVX-512
-  /// tile), empty model cache, AMD EPYC, 2 vCPUs, AVX-512: "24 of 24 experiments ran in 868 s, 2 at a time"
-  /// (184 % CPU; one at a time, the same results.json took 1307 s at 136 %).
-  static let fullWall: (seconds: Double, jobs: Int)? = (868, 2)
+  /// Measured 2026-12-04: `make report` (--jobs 2) on a clean clone of 3660ddf, empty model cache, AMD EPYC,
+  /// 2 vCPUs, AVX-512: "24 of 24 experiments ran in 773 s, 2 at a time" (the whole make, build and book
+  /// included, 966 s at 182 % CPU); the same results.json as one at a time (`full` below, 1216 s).
+  static let fullWall: (seconds: Double, jobs: Int)? = (773, 2)
   /// Measured 2026-12-04: `convnotes all --profile quick --jobs 2`, empty model cache, same machine.
   static let quickWall: (seconds: Double, jobs: Int)? = (152, 2)
 
