@@ -59,6 +59,7 @@ enum IsolatedRuns {
     var running: [Int: Date] = [:]
     var order = 0
     var skipped: [String] = [], notStarted: [String] = []
+    var stopping = false  // a failure without --keep-going: nothing new starts
     func place(_ index: Int) -> String { "[\(order)/\(experiments.count)] \(schedule.ids[index])" }
 
     while !schedule.isFinished {
@@ -67,6 +68,7 @@ enum IsolatedRuns {
         skipped.append(schedule.ids[index])
         Runner.stderr("\(place(index)) skipped: it reads the results of \(missing), which did not run")
       }
+      if stopping { notStarted += schedule.skipWaiting() }
       while running.count < jobs, let index = schedule.start() {
         order += 1
         let process = Process()
@@ -89,13 +91,7 @@ enum IsolatedRuns {
         let how = crashed ? "crashed (signal \(process.terminationStatus))" : "failed (exit \(process.terminationStatus))"
         Runner.stderr("\(name) \(how) after \(String(format: "%.0f", seconds)) s; its previous results, if any, are kept"
           + (keepGoing ? "; going on" : "; starting nothing new"))
-        if !keepGoing {
-          for (i, missing) in schedule.skipBlocked() {
-            skipped.append(schedule.ids[i])
-            Runner.stderr("\(schedule.ids[i]) skipped: it reads the results of \(missing), which did not run")
-          }
-          notStarted += schedule.skipWaiting()
-        }
+        stopping = stopping || !keepGoing
       } else if jobs > 1 {
         Runner.stderr("\(name) finished in \(String(format: "%.0f", seconds)) s")
       }
