@@ -49,7 +49,9 @@ let package = Package(
     // The packed matrix product: generic code (Gemm) specialised in two modules
     // built for AVX-512 and AVX2; Tensor picks one at run time. They are
     // optimised even in debug builds (tests would otherwise crawl).
-    .target(name: "Gemm", exclude: ["README.md"], swiftSettings: [.unsafeFlags(["-O"])]),
+    // The persistent threads the parallel loops run on (Gemm and Tensor).
+    .target(name: "WorkerTeam", exclude: ["README.md"], swiftSettings: [.unsafeFlags(["-O"])]),
+    .target(name: "Gemm", dependencies: ["WorkerTeam"], exclude: ["README.md"], swiftSettings: [.unsafeFlags(["-O"])]),
     .target(name: "GemmAVX512", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])]),
     .target(name: "GemmAVX2", dependencies: ["Gemm"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "haswell"])]),
     // The element-wise loops around the products (im2col, col2im, the fused
@@ -59,7 +61,7 @@ let package = Package(
     .target(name: "VectorLoopsAVX512", dependencies: ["VectorLoops"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])]),
     .target(name: "VectorLoopsAVX2", dependencies: ["VectorLoops"], swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "haswell"])]),
     .target(
-      name: "Tensor", dependencies: ["CBLAS", "Support", "Gemm", "GemmAVX512", "GemmAVX2", "VectorLoops", "VectorLoopsAVX512", "VectorLoopsAVX2"],
+      name: "Tensor", dependencies: ["CBLAS", "Support", "WorkerTeam", "Gemm", "GemmAVX512", "GemmAVX2", "VectorLoops", "VectorLoopsAVX512", "VectorLoopsAVX2"],
       exclude: ["README.md"]),
     .target(name: "Layers", dependencies: ["Tensor", "Support"], exclude: ["README.md"]),
     .target(name: "Detection", dependencies: ["Tensor"], exclude: ["README.md"]),
@@ -99,6 +101,7 @@ let package = Package(
     // Shared by the test targets: the repository root, temporary folders, fixtures.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "SupportTests", dependencies: ["TestSupport", "Support"]),
+    .testTarget(name: "WorkerTeamTests", dependencies: ["WorkerTeam"]),
     .testTarget(name: "TensorTests", dependencies: ["TestSupport", "Tensor", "Gemm", "Support"]),
     .testTarget(name: "LayersTests", dependencies: ["TestSupport", "Layers", "Tensor"]),
     .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "Detection", "Tensor"]),

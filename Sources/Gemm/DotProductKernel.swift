@@ -13,6 +13,7 @@
 // k mod W tail is added in k order. Every element is computed the same way
 // whichever tile or thread it falls in, so threads never change a bit.
 import Dispatch
+import WorkerTeam
 
 /// Whether `dotProductGemm` should compute this product: both operands
 /// contiguous along k, a narrow C and a long shared dimension.
@@ -32,7 +33,7 @@ func dotProductGemm<V: SIMD & SendableMetatype>(
     dotProductRows(vector, rows: 0..<m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c)
     return
   }
-  DispatchQueue.concurrentPerform(iterations: parts) { part in
+  WorkerTeam.perform(parts: parts) { part in
     let lo = min(m, rowTiles &* part / parts &* 4)
     let hi = min(m, rowTiles &* (part &+ 1) / parts &* 4)
     if lo < hi { dotProductRows(V.self, rows: lo..<hi, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c) }

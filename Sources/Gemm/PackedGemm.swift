@@ -24,6 +24,7 @@
 // GemmAVX512 and GemmAVX2 specialise it with target-specific code generation,
 // and `GemmKernel` (KernelSelection.swift) picks one at run time.
 import Dispatch
+import WorkerTeam
 
 /// A read-only strided matrix view: element (i, j) at `base[i * rowStride + j * columnStride]`.
 public struct MatrixOperand: @unchecked Sendable {
@@ -109,7 +110,7 @@ public func packedGemm<V: SIMD & SendableMetatype>(
   let extent = splitColumns ? n : m
   let tiles = (extent &+ tile &- 1) / tile
   let count = min(parts, tiles)
-  DispatchQueue.concurrentPerform(iterations: count) { part in
+  WorkerTeam.perform(parts: count) { part in
     let lo = min(extent, tiles &* part / count &* tile)
     let hi = min(extent, tiles &* (part &+ 1) / count &* tile)
     if lo >= hi { return }

@@ -16,6 +16,7 @@
 // meet inside small per-image products) must not be chosen.
 // Every kernel is validated against a Double reference before it is timed.
 import Dispatch
+import WorkerTeam
 import Gemm
 
 public enum GemmCalibration {
@@ -108,7 +109,7 @@ public enum GemmCalibration {
     let splitsImages = kernel != .openblas && workers > 1
     func batch() {
       if splitsImages {
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        WorkerTeam.perform(parts: workers) { w in
           for _ in (images * w / workers)..<(images * (w + 1) / workers) {
             for (i, p) in products.enumerated() { run(p, operands[i], kernel: kernel, threads: 1, into: buffers[w][i].base) }
           }

@@ -3,6 +3,7 @@
 // Chunks write disjoint parts of their output, so results do not depend on
 // scheduling: same inputs and thread count, same bits.
 import Dispatch
+import WorkerTeam
 
 /// A pointer that may cross into a concurrent chunk (the caller guarantees
 /// the chunks touch disjoint elements).
@@ -37,7 +38,7 @@ public enum Parallel {
 
   /// `body` on `parts` contiguous sub-ranges of 0..<count, concurrently.
   static func split(_ count: Int, over parts: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    DispatchQueue.concurrentPerform(iterations: parts) { t in
+    WorkerTeam.perform(parts: parts) { t in
       body((count * t / parts)..<(count * (t + 1) / parts))
     }
   }
