@@ -3,7 +3,7 @@
 // ConvNotes: an executable companion to the CS231n lectures on localization,
 // detection and visualizing ConvNets. Module layout and contracts: README.md
 // ("Where things live"). Imports point one way:
-//   C shims <- Support <- Tensor <- Layers <- Detection <- Datasets
+//   C shims <- Support <- (WorkerTeam <- Gemm) <- Tensor <- Layers <- Detection <- Datasets
 //   <- ExperimentKit (<- BuildInfo) <- Models <- Experiments <- convnotes;
 //   Plot and Report import no numeric module.
 import PackageDescription
