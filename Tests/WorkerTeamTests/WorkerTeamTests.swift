@@ -42,15 +42,19 @@ struct WorkerTeamTests {
     var teamRounds = 0
     for round in 0..<20_000 where teamRounds < 500 {
       let first = teamRounds == 0
+      let moved = Atomic<Int>(0)
       let ranOnTeam = WorkerTeam.perform(parts: parts) { part in
         let me = pthread_self()
         if first {
           log.threads[part] = me
         } else if pthread_equal(log.threads[part]!, me) == 0 {
-          changed.add(1, ordering: .relaxed)
+          moved.add(1, ordering: .relaxed)
         }
       }
-      if ranOnTeam { teamRounds += 1 } else if first { changed.store(0, ordering: .relaxed) }
+      if ranOnTeam {
+        teamRounds += 1
+        changed.add(moved.load(ordering: .relaxed), ordering: .relaxed)
+      }
       // Pauses longer than the spin time make the workers park and wake.
       if round % 100 == 99 { usleep(2_000) }
     }
